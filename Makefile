@@ -1,0 +1,38 @@
+# Newsroom: `make run` serves the site with the sample content; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+PORT ?= 8000
+
+.PHONY: install run serve test test-postgres check clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+staticfiles/staticfiles.json: $(STAMP) $(shell find static -type f)
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: install staticfiles/staticfiles.json
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_articles samples --publish
+	$(BIN)/python manage.py ensure_admin
+	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	NEWSROOM_BIND=127.0.0.1:$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi
+
+test: install staticfiles/staticfiles.json
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+check: install
+	$(BIN)/python manage.py check --deploy
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .hypothesis

@@ -1,0 +1,124 @@
+"""Read the two formats staff import (see samples/README.md) and a plain fallback.
+
+* Breadcrumb (scraped pages): "Current location - SITE - CATEGORY [- SUB ...] - PAGE TITLE",
+  then the title, the standfirst, and the body.
+* Header (wire copy): "Key: value" lines up to the first blank line, then the body.
+* Plain: the first line is the title, the rest is the body.
+"""
+
+import re
+from dataclasses import dataclass, field
+import datetime
+
+from .errors import ImportFailure
+from .text import clean_line, split_paragraphs
+
+BREADCRUMB_START = "current location"
+BREADCRUMB_SEPARATOR = " - "
+HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z _-]{0,30}):\s*(.*)$")
+HEADER_KEYS = {"title", "category", "tags", "date", "byline", "summary"}
+ELLIPSIS = re.compile(r"(\.\.\.|…)$")
+
+
+@dataclass
+class ParsedArticle:
+    format: str
+    title: str
+    standfirst: str
+    paragraphs: list[str]
+    category_path: list[str] = field(default_factory=list)
+    site: str = ""
+    tags: list[str] = field(default_factory=list)
+    date: datetime.date | None = None
+    byline: str = ""
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def body(self):
+        return "\n\n".join(self.paragraphs)
+
+
+def parse(text: str) -> ParsedArticle:
+    """Parse cleaned text (LF endings, trimmed lines) into an article, or raise ImportFailure."""
+    lines = text.strip("\n").split("\n")
+    first = lines[0]
+    if first.lower().startswith(BREADCRUMB_START):
+        return parse_breadcrumb(lines)
+    match = HEADER_LINE.match(first)
+    if match and match.group(1).strip().lower() in HEADER_KEYS:
+        return parse_header(lines)
+    return parse_plain(lines)
+
+
+def parse_breadcrumb(lines):
+    trail = lines[0][len(BREADCRUMB_START):].lstrip(" :-")
+    elements = [clean_line(e) for e in trail.split(BREADCRUMB_SEPARATOR)]
+    elements = [e for e in elements if e]
+    if len(elements) < 2:
+        raise ImportFailure("the breadcrumb line names no site and page (expected “Current location - SITE - CATEGORY - TITLE”)")
+    site, *category_path, crumb_title = elements
+    rest = lines[1:]
+    head = [line for line in rest[:3] if line.strip()][:2]
+    if len(head) < 2:
+        raise ImportFailure("the breadcrumb is not followed by a title and a standfirst line")
+    title, standfirst = head
+    body_start = rest.index(standfirst) + 1
+    paragraphs = split_paragraphs("\n".join(rest[body_start:]))
+    if not paragraphs:
+        raise ImportFailure("the breadcrumb file has no body after its title and standfirst")
+    flags = []
+    if crumb_title != title and not (ELLIPSIS.search(crumb_title) and title.startswith(ELLIPSIS.sub("", crumb_title).rstrip())):
+        flags.append("title-differs-from-breadcrumb")
+    return ParsedArticle(
+        format="breadcrumb",
+        title=clean_line(title),
+        standfirst=clean_line(standfirst),
+        paragraphs=paragraphs,
+        category_path=category_path,
+        site=site,
+        flags=flags,
+    )
+
+
+def parse_header(lines):
+    headers = {}
+    index = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            break
+        match = HEADER_LINE.match(line)
+        if not match:
+            raise ImportFailure(f"header line {index + 1} is not “Key: value”: {line[:60]!r}")
+        headers.setdefault(match.group(1).strip().lower(), match.group(2).strip())
+    else:
+        index = len(lines)
+    title = clean_line(headers.get("title", ""))
+    if not title:
+        raise ImportFailure("the header block has no Title")
+    paragraphs = split_paragraphs("\n".join(lines[index + 1 :]))
+    if not paragraphs:
+        raise ImportFailure("the file has a header block but no body after it")
+    published = None
+    if headers.get("date"):
+        try:
+            published = datetime.date.fromisoformat(headers["date"])
+        except ValueError:
+            raise ImportFailure(f"Date {headers['date']!r} is not a date in the form YYYY-MM-DD")
+    return ParsedArticle(
+        format="header",
+        title=title,
+        standfirst=clean_line(headers.get("summary", "")),
+        paragraphs=paragraphs,
+        category_path=[clean_line(p) for p in headers.get("category", "").split(" / ") if p.strip()],
+        tags=list(dict.fromkeys(t for t in (clean_line(t) for t in headers.get("tags", "").split(",")) if t)),
+        date=published,
+        byline=clean_line(headers.get("byline", "")),
+    )
+
+
+def parse_plain(lines):
+    title = clean_line(lines[0])
+    paragraphs = split_paragraphs("\n".join(lines[1:]))
+    if not paragraphs:
+        raise ImportFailure("the file has a first line but no body after it")
+    return ParsedArticle(format="plain", title=title, standfirst="", paragraphs=paragraphs)

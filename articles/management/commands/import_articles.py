@@ -1,0 +1,92 @@
+"""python manage.py import_articles PATH [PATH ...]: load text files as articles."""
+
+import signal
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.importing.service import DEFAULT_CATEGORY, DEFAULT_MAX_SIZE, FAILED, ImportOptions, import_files
+
+
+def parse_size(value):
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    text = value.strip().lower().rstrip("b")
+    try:
+        if text and text[-1] in units:
+            return int(float(text[:-1]) * units[text[-1]])
+        return int(text)
+    except ValueError:
+        raise CommandError(f"--max-size {value!r} is not a size such as 10M or 500000")
+
+
+class Command(BaseCommand):
+    help = "Import articles from text files (breadcrumb or header format) or folders of *.txt files."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="a .txt file or a folder (searched for *.txt)")
+        parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
+        parser.add_argument("--publish", action="store_true", help="imported articles go live (default: drafts)")
+        parser.add_argument("--category", default=DEFAULT_CATEGORY, metavar="PATH",
+                            help=f"category for files that name none, e.g. news/wire (default: {DEFAULT_CATEGORY})")
+        parser.add_argument("--encoding", help="decode files with this encoding when they are not UTF-8 or marked by a BOM")
+        parser.add_argument("--max-size", default=str(DEFAULT_MAX_SIZE), type=parse_size,
+                            help="skip files larger than this (default 10M)")
+
+    def handle(self, *args, **options):
+        paths = options["paths"]
+        import_options = ImportOptions(
+            publish=options["publish"],
+            default_category=options["category"],
+            encoding=options["encoding"],
+            max_size=options["max_size"],
+            dry_run=options["dry_run"],
+        )
+        verbosity = options["verbosity"]
+        progress = Progress(self.stderr._out) if self.stdout.isatty() and verbosity >= 1 else None
+
+        def on_result(result):
+            if progress:
+                progress.step(result)
+            if result.outcome == FAILED:
+                if progress:
+                    progress.clear()
+                self.stderr.write(result.line())
+            elif verbosity >= 2 or (verbosity == 1 and not progress):
+                self.stdout.write(result.line())
+
+        # A kill (SIGTERM) stops like Ctrl-C: the file in progress rolls back.
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+        try:
+            report = import_files(paths, import_options, on_result=on_result)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if progress:
+                progress.clear()
+        if report.interrupted:
+            self.stderr.write("interrupted: the file in progress was rolled back; run again to import the rest")
+        if options["dry_run"]:
+            self.stdout.write("dry run: nothing was written")
+        self.stdout.write(report.summary())
+        if not report.ok:
+            sys.exit(1)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+class Progress:
+    """A one-line counter on a terminal; line-oriented output is used otherwise."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.done = 0
+
+    def step(self, result):
+        self.done += 1
+        self.stream.write(f"\rimported {self.done} file(s): {result.path[-60:]:<60}")
+        self.stream.flush()
+
+    def clear(self):
+        self.stream.write("\r" + " " * 90 + "\r")
+        self.stream.flush()

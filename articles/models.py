@@ -1,0 +1,374 @@
+"""The newsroom's content: categories, articles and the people and organisations they mention."""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+# First path segments that belong to the site itself, so no top-level category
+# may take them (its URL would shadow the page).
+RESERVED_SLUGS = frozenset(
+    {
+        "admin", "tag", "tags", "people", "organisations", "search", "feed", "feeds",
+        "sitemap.xml", "sitemap-news.xml", "robots.txt", "static", "media", "healthz",
+        "preview", "corrections", "api",
+    }
+)
+
+
+def unique_slug(model, text, *, exclude_pk=None, max_length=200, **scope):
+    """A slug for ``text`` not yet used by ``model`` within ``scope``.
+
+    Clashes get -2, -3, ... appended; an existing row is never taken over.
+    """
+    base = slugify(text, allow_unicode=True)[:max_length].strip("-") or "item"
+    taken = set(
+        model.objects.filter(slug__startswith=base, **scope)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken or slug in RESERVED_SLUGS:
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)] + suffix
+        n += 1
+    return slug
+
+
+class Category(models.Model):
+    """A section of the site; categories form a tree and their URL is their slug path."""
+
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    description = models.TextField(blank=True)
+    ordering = models.IntegerField(default=0, help_text="Lower numbers come first among siblings.")
+    # Both kept in step by save(): the slug path is the URL and the lookup key,
+    # the name path lets any list show "Business > Logistics" without a query per row.
+    path = models.CharField(max_length=1000, unique=True, editable=False)
+    full_name = models.CharField(max_length=1000, editable=False)
+
+    class Meta:
+        verbose_name_plural = "categories"
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "slug"], name="category_unique_slug_among_siblings"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(parent__isnull=True), name="category_unique_top_level_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:path", kwargs={"path": self.path})
+
+    @property
+    def depth(self):
+        return self.path.count("/")
+
+    def clean(self):
+        if self.parent_id is None and self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is reserved for a page of the site."})
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "A category cannot be inside itself."})
+            ancestor = ancestor.parent
+
+    def _computed_paths(self):
+        if self.parent is None:
+            return self.slug, self.name
+        return f"{self.parent.path}/{self.slug}", f"{self.parent.full_name} > {self.name}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True) or "section"
+        old_path = self.path
+        self.path, self.full_name = self._computed_paths()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                self._refresh_descendants()
+
+    def _refresh_descendants(self):
+        for child in self.children.all():
+            child.parent = self
+            child.save()
+
+    def ancestors(self):
+        """This category's ancestors, top first, in one query."""
+        parts = PurePosixPath(self.path).parts
+        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts))]
+        return sorted(Category.objects.filter(path__in=prefixes), key=lambda c: len(c.path))
+
+    def with_descendants_q(self, prefix="category__"):
+        return Q(**{f"{prefix}path": self.path}) | Q(**{f"{prefix}path__startswith": self.path + "/"})
+
+
+class Alias(models.Model):
+    """Another spelling of a name, used to find mentions in imported text."""
+
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+def upload_path(instance, filename):
+    """A name that cannot collide or climb out of MEDIA_ROOT: a UUID plus a known extension."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    if suffix not in {".jpg", ".jpeg", ".png", ".webp", ".gif"}:
+        suffix = ".bin"
+    folder = instance._meta.model_name
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    job_title = models.CharField(max_length=300, blank=True)
+    bio = models.TextField(blank=True)
+    photo = models.ImageField(upload_to=upload_path, blank=True)
+    photo_alt = models.CharField("photo alt text", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:person", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError({"photo_alt": "Describe the photo for readers who cannot see it."})
+
+
+class PersonAlias(Alias):
+    person = models.ForeignKey(Person, related_name="aliases", on_delete=models.CASCADE)
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "aliases"
+        constraints = [models.UniqueConstraint(fields=["person", "name"], name="person_alias_unique")]
+
+
+class Organization(models.Model):
+    """A company or a unit of one; units form a tree (Alibaba Group > Big Taobao > ...)."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, related_name="units", on_delete=models.PROTECT
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:organization", kwargs={"slug": self.slug})
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "An organisation cannot be inside itself."})
+            ancestor = ancestor.parent
+
+    def ancestors(self):
+        """Parents from the top down. Organisation trees are a few levels deep."""
+        chain, node = [], self.parent
+        while node is not None and node not in chain:
+            chain.insert(0, node)
+            node = node.parent
+        return chain
+
+
+class OrganizationAlias(Alias):
+    organization = models.ForeignKey(Organization, related_name="aliases", on_delete=models.CASCADE)
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="organization_alias_unique")
+        ]
+
+
+class Role(models.Model):
+    """A person's title in an organisation, e.g. Xuande heads the User Operation and Development Center."""
+
+    person = models.ForeignKey(Person, related_name="roles", on_delete=models.CASCADE)
+    organization = models.ForeignKey(Organization, related_name="roles", on_delete=models.CASCADE)
+    title = models.CharField(max_length=300)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization__name", "-start_date", "title"]
+
+    def __str__(self):
+        return f"{self.person}: {self.title}, {self.organization}"
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The role cannot end before it starts."})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What a reader may see: published, live already, and not yet taken down.
+
+        Every public surface goes through this one method, so a draft or a
+        scheduled article cannot leak through a page that forgot a filter.
+        A scheduled article needs no job to go live: once its time has come it
+        simply matches.
+        """
+        now = now or timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now).filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
+        )
+
+    def for_listing(self):
+        """What a list of teasers needs, fetched in a fixed number of queries."""
+        return self.select_related("category").order_by("-publish_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        CHINESE = "zh", "Chinese"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
+    standfirst = models.TextField(help_text="The one-sentence summary shown under the headline.")
+    body = models.TextField(help_text="Plain text. Separate paragraphs with a blank line.")
+    category = models.ForeignKey(Category, related_name="articles", on_delete=models.PROTECT)
+    tags = TaggableManager(blank=True)
+    people = models.ManyToManyField(Person, related_name="articles", blank=True)
+    organizations = models.ManyToManyField(
+        Organization, related_name="articles", blank=True, verbose_name="organisations"
+    )
+    byline = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A time in the future schedules the article; it goes live by itself then.",
+    )
+    unpublish_at = models.DateTimeField(
+        "unpublish time", null=True, blank=True, help_text="Optional: the article leaves the site at this time."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    lead_image = models.ImageField(upload_to=upload_path, blank=True)
+    lead_image_alt = models.CharField("alt text", max_length=300, blank=True)
+    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=300, blank=True)
+
+    source_name = models.CharField(
+        max_length=500, blank=True, help_text="The file this article was imported from."
+    )
+    source_checksum = models.CharField(
+        max_length=64, null=True, blank=True, editable=False, help_text="SHA-256 of the imported file."
+    )
+    quality_flags = models.JSONField(
+        default=list, blank=True, help_text="Problems found on import, such as machine-translation artefacts."
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["status", "publish_at"], name="article_status_publish_at")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_checksum"],
+                condition=Q(source_checksum__isnull=False),
+                name="article_unique_source_checksum",
+            ),
+            models.UniqueConstraint(
+                fields=["source_name"], condition=~Q(source_name=""), name="article_unique_source_name"
+            ),
+        ]
+        permissions = [("publish_article", "Can publish and unpublish articles")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:path", kwargs={"path": f"{self.category.path}/{self.slug}"})
+
+    @property
+    def paragraphs(self):
+        """The body split at blank lines; the template escapes each one."""
+        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at is not None and self.publish_at > timezone.now()
+
+    @property
+    def is_live(self):
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= now
+            and (self.unpublish_at is None or self.unpublish_at > now)
+        )
+
+    @property
+    def state_label(self):
+        if self.status == self.Status.DRAFT:
+            return "Draft"
+        if self.is_scheduled:
+            return "Scheduled"
+        if self.unpublish_at and self.unpublish_at <= timezone.now():
+            return "Expired"
+        return "Published"
+
+    def clean(self):
+        errors = {}
+        if self.lead_image and not self.lead_image_alt.strip():
+            errors["lead_image_alt"] = "Describe the image for readers who cannot see it."
+        if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
+            errors["unpublish_at"] = "The unpublish time must come after the publish time."
+        if self.category_id and self.slug and Category.objects.filter(parent_id=self.category_id, slug=self.slug).exists():
+            errors["slug"] = "A subcategory of this category already uses this slug; choose another."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        super().save(*args, **kwargs)

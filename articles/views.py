@@ -1,0 +1,236 @@
+"""Reader-facing pages. Each builds its lists with a fixed number of queries.
+
+Every list of articles starts from ``Article.objects.published()``; only the
+article page itself lets staff see a draft, as a marked preview.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db import connection
+from django.db.models import BigIntegerField, Count, Prefetch, Q, Value
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from taggit.models import Tag
+
+from .models import Article, Category, Organization, Person, Role
+
+HOME_LATEST = 12
+SECTION_TEASERS = 3
+RELATED_ARTICLES = 4
+
+
+@dataclass(frozen=True)
+class Crumb:
+    name: str
+    url: str
+
+
+def trail(*crumbs):
+    """The breadcrumb trail: the site's home first, then the given crumbs."""
+    return [Crumb(settings.NEWSROOM_SITE_NAME, reverse("articles:home")), *crumbs]
+
+
+def category_crumbs(category):
+    return [Crumb(c.name, c.get_absolute_url()) for c in [*category.ancestors(), category]]
+
+
+def paginate(request, queryset):
+    """One page of ``queryset``; a page number that is not a page is a 404, not a guess."""
+    paginator = Paginator(queryset, settings.NEWSROOM_PAGE_SIZE, allow_empty_first_page=True)
+    raw = request.GET.get("page", "1")
+    try:
+        return paginator.page(int(raw) if raw.isdigit() and len(raw) < 10 else raw)
+    except InvalidPage:
+        raise Http404("No such page.")
+
+
+def home(request):
+    latest = list(Article.objects.published().for_listing()[:HOME_LATEST])
+    sections = list(Category.objects.filter(parent__isnull=True).order_by("ordering", "name"))
+    teasers = section_teasers(sections)
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "lead": latest[0] if latest else None,
+            "latest": latest[1:],
+            "sections": [(section, teasers.get(section.pk, [])) for section in sections if teasers.get(section.pk)],
+            "breadcrumbs": trail(),
+        },
+    )
+
+
+def section_teasers(sections):
+    """The latest few articles of each top-level section (with its subsections), in one query.
+
+    A UNION of one small LIMITed query per section lets the database use the
+    publish-time index for each, instead of ranking every article on the site.
+    """
+    if not sections:
+        return {}
+    published = Article.objects.published()
+    parts = [
+        published.filter(section.with_descendants_q())
+        .order_by("-publish_at", "-pk")
+        .values_list("pk", Value(section.pk, output_field=BigIntegerField()))[:SECTION_TEASERS]
+        .query.sql_with_params()
+        for section in sections
+    ]
+    # Django will not put LIMIT inside a UNION on SQLite; wrapping each part
+    # in a derived table is valid SQL on both SQLite and PostgreSQL.
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part_sql}) AS part{i}" for i, (part_sql, _) in enumerate(parts))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _, params in parts for param in params])
+        pairs = cursor.fetchall()
+    articles = Article.objects.select_related("category").in_bulk([pk for pk, _ in pairs])
+    grouped = {}
+    for pk, section_id in pairs:
+        grouped.setdefault(section_id, []).append(articles[pk])
+    for items in grouped.values():
+        items.sort(key=lambda a: (a.publish_at, a.pk), reverse=True)
+    return grouped
+
+
+def path_view(request, path):
+    """/<category path>/ is a category; /<category path>/<slug>/ is an article."""
+    path = path.strip("/")
+    category = Category.objects.filter(path=path).first()
+    if category is not None:
+        return category_page(request, category)
+    category_path, _, slug = path.rpartition("/")
+    return article_page(request, slug, category_path)
+
+
+def category_page(request, category):
+    articles = Article.objects.published().filter(category.with_descendants_q()).for_listing()
+    return render(
+        request,
+        "articles/category.html",
+        {
+            "category": category,
+            "subcategories": category.children.order_by("ordering", "name"),
+            "page": paginate(request, articles),
+            "breadcrumbs": trail(*category_crumbs(category)),
+        },
+    )
+
+
+def article_page(request, slug, category_path):
+    visible = Article.objects.all() if request.user.is_staff else Article.objects.published()
+    article = get_object_or_404(
+        visible.select_related("category").prefetch_related(
+            "tags",
+            Prefetch("people", queryset=Person.objects.order_by("name")),
+            Prefetch("organizations", queryset=Organization.objects.order_by("name")),
+        ),
+        slug=slug,
+    )
+    if category_path != article.category.path:
+        return redirect(article, permanent=True)
+    related = (
+        Article.objects.published()
+        .filter(category=article.category)
+        .exclude(pk=article.pk)
+        .for_listing()[:RELATED_ARTICLES]
+    )
+    preview = not article.is_live
+    response = render(
+        request,
+        "articles/article.html",
+        {
+            "article": article,
+            "related": related,
+            "preview": preview,
+            "breadcrumbs": trail(*category_crumbs(article.category), Crumb(article.title, article.get_absolute_url())),
+        },
+    )
+    if preview:
+        patch_cache_control(response, private=True, no_store=True)
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def tag_page(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.published().filter(tags=tag).for_listing()
+    return render(
+        request,
+        "articles/tag.html",
+        {
+            "tag": tag,
+            "page": paginate(request, articles),
+            "breadcrumbs": trail(Crumb(f"Tag: {tag.name}", reverse("articles:tag", args=[tag.slug]))),
+        },
+    )
+
+
+def people_index(request):
+    people = Person.objects.annotate(
+        article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
+    ).order_by("name")
+    return render(
+        request,
+        "articles/people_index.html",
+        {"people": people, "breadcrumbs": trail(Crumb("People", reverse("articles:people")))},
+    )
+
+
+def person_page(request, slug):
+    person = get_object_or_404(Person, slug=slug)
+    articles = Article.objects.published().filter(people=person).for_listing()
+    return render(
+        request,
+        "articles/person.html",
+        {
+            "person": person,
+            "roles": person.roles.select_related("organization"),
+            "page": paginate(request, articles),
+            "breadcrumbs": trail(
+                Crumb("People", reverse("articles:people")), Crumb(person.name, person.get_absolute_url())
+            ),
+        },
+    )
+
+
+def organization_index(request):
+    children = {}
+    for org in Organization.objects.order_by("name"):
+        children.setdefault(org.parent_id, []).append(org)
+
+    def tree(parent_id, seen=frozenset()):
+        return [(org, tree(org.pk, seen | {org.pk})) for org in children.get(parent_id, []) if org.pk not in seen]
+
+    return render(
+        request,
+        "articles/organization_index.html",
+        {"tree": tree(None), "breadcrumbs": trail(Crumb("Organisations", reverse("articles:organizations")))},
+    )
+
+
+def organization_page(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    by_pk = {o.pk: o for o in Organization.objects.only("pk", "name", "slug", "parent_id")}
+    ancestors, node = [], by_pk.get(organization.parent_id)
+    while node is not None and node not in ancestors:
+        ancestors.insert(0, node)
+        node = by_pk.get(node.parent_id)
+    articles = Article.objects.published().filter(organizations=organization).for_listing()
+    return render(
+        request,
+        "articles/organization.html",
+        {
+            "organization": organization,
+            "units": [o for o in by_pk.values() if o.parent_id == organization.pk],
+            "roles": Role.objects.filter(organization=organization).select_related("person"),
+            "page": paginate(request, articles),
+            "breadcrumbs": trail(
+                Crumb("Organisations", reverse("articles:organizations")),
+                *[Crumb(o.name, o.get_absolute_url()) for o in ancestors],
+                Crumb(organization.name, organization.get_absolute_url()),
+            ),
+        },
+    )

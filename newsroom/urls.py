@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME}: newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Newsroom"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # Uploaded media on a single machine; behind a CDN or S3 this route goes unused.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("", include("articles.urls")),
+]

@@ -1,0 +1,50 @@
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Category
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_category(db):
+    def make(name, parent=None, **fields):
+        return Category.objects.create(name=name, parent=parent, **fields)
+
+    return make
+
+
+@pytest.fixture
+def section(make_category):
+    return make_category("Dietary recipes")
+
+
+@pytest.fixture
+def make_article(db, section):
+    """An article; published and live a minute ago unless told otherwise."""
+
+    def make(title=None, *, category=None, status=Article.Status.PUBLISHED, publish_at=None, **fields):
+        n = next(_counter)
+        if publish_at is None and status == Article.Status.PUBLISHED:
+            publish_at = timezone.now() - timedelta(minutes=n)
+        return Article.objects.create(
+            title=title or f"Article {n}",
+            standfirst=fields.pop("standfirst", f"Standfirst {n}."),
+            body=fields.pop("body", f"First paragraph {n}.\n\nSecond paragraph {n}."),
+            category=category or section,
+            status=status,
+            publish_at=publish_at,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("editor", "editor@example.com", "a-long-pass-phrase")
+    client.force_login(user)
+    return client

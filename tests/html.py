@@ -1,0 +1,70 @@
+"""Parse pages the way a browser or a crawler would, instead of searching strings."""
+
+import json
+from html.parser import HTMLParser
+
+
+class Node:
+    def __init__(self, tag, attrs, parent=None):
+        self.tag, self.attrs, self.parent, self.children, self.text_parts = tag, dict(attrs), parent, [], []
+
+    def text(self):
+        return "".join(part if isinstance(part, str) else part.text() for part in self.text_parts).strip()
+
+    def find_all(self, tag=None, **attrs):
+        found = []
+        for child in self.children:
+            if (tag is None or child.tag == tag) and all(child.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items()):
+                found.append(child)
+            found.extend(child.find_all(tag, **attrs))
+        return found
+
+    def find(self, tag=None, **attrs):
+        found = self.find_all(tag, **attrs)
+        return found[0] if found else None
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", [])
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, attrs, self.current)
+        self.current.children.append(node)
+        self.current.text_parts.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.text_parts.append(data)
+
+
+def parse_html(content):
+    if isinstance(content, bytes):
+        content = content.decode("utf-8")
+    builder = TreeBuilder()
+    builder.feed(content)
+    builder.close()
+    return builder.root
+
+
+def json_ld(document, type_=None):
+    items = [json.loads(script.text()) for script in document.find_all("script", type="application/ld+json")]
+    return [item for item in items if type_ is None or item.get("@type") == type_]
+
+
+def breadcrumb_names(document):
+    nav = document.find("nav", aria_label="Breadcrumb")
+    return [li.text() for li in nav.find("ol").find_all("li")]
