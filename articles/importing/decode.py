@@ -83,7 +83,7 @@ def decode(raw: bytes, encoding: str | None = None) -> Decoded:
 def _guess(raw: bytes) -> Decoded:
     best = charset_normalizer.from_bytes(raw).best()
     guessed = codecs.lookup(best.encoding).name if best else None
-    candidates = []
+    candidates = {}
     for name in dict.fromkeys([guessed, *FALLBACK_ENCODINGS]):
         if name is None:
             continue
@@ -91,13 +91,17 @@ def _guess(raw: bytes) -> Decoded:
             text = raw.decode(name)
         except (UnicodeDecodeError, LookupError):
             continue
-        candidates.append((plausibility(text), name == guessed, name, text))
+        candidates[name] = (plausibility(text), text)
     if not candidates:
         raise ImportFailure("the bytes are not valid in any supported encoding (UTF-8, UTF-16, GB18030, Big5, Windows-1252)")
-    score, was_guess, name, text = max(candidates)
+    # Ties (cp1250 against cp1252 on English text, say) go to the encodings
+    # this importer supports by name, then to the detector's guess.
+    name = max(candidates, key=lambda n: (round(candidates[n][0], 2), n in FALLBACK_ENCODINGS, n == guessed))
+    score, text = candidates[name]
     if score < 0.5:
         raise ImportFailure("the file does not read as text in any supported encoding (binary data?)")
-    return Decoded(_reject_binary(text), name, doubtful=score < PLAUSIBLE or not was_guess)
+    overruled = guessed in candidates and candidates[guessed][1] != text and candidates[guessed][0] < score - 0.05
+    return Decoded(_reject_binary(text), name, doubtful=score < PLAUSIBLE or overruled)
 
 
 def _reject_binary(text: str) -> str:
