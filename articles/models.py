@@ -28,11 +28,15 @@ def unique_slug(model, text, *, exclude_pk=None, max_length=200, **scope):
     Clashes get -2, -3, ... appended; an existing row is never taken over.
     """
     base = slugify(text, allow_unicode=True)[:max_length].strip("-") or "item"
-    taken = set(
-        model.objects.filter(slug__startswith=base, **scope)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    existing = model.objects.filter(**scope).exclude(pk=exclude_pk)
+    # Exact lookups use the slug index; a LIKE 'base%' scan is the fallback
+    # for a title used more than a few times.
+    candidates = [base] + [f"{base[: max_length - len(str(n)) - 1]}-{n}" for n in range(2, 12)]
+    taken = set(existing.filter(slug__in=candidates).values_list("slug", flat=True))
+    for slug in candidates:
+        if slug not in taken and slug not in RESERVED_SLUGS:
+            return slug
+    taken = set(existing.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken or slug in RESERVED_SLUGS:
         suffix = f"-{n}"
@@ -294,7 +298,7 @@ class Article(models.Model):
     lead_image_credit = models.CharField("credit", max_length=300, blank=True)
 
     source_name = models.CharField(
-        max_length=500, blank=True, help_text="The file this article was imported from."
+        max_length=500, blank=True, db_index=True, help_text="The file this article was imported from."
     )
     source_checksum = models.CharField(
         max_length=64, null=True, blank=True, editable=False, help_text="SHA-256 of the imported file."

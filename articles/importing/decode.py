@@ -7,6 +7,7 @@ second-guessed, or reads poorly, is reported as doubtful so an editor looks.
 """
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -104,8 +105,11 @@ def _guess(raw: bytes) -> Decoded:
     return Decoded(_reject_binary(text), name, doubtful=score < PLAUSIBLE or overruled)
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _reject_binary(text: str) -> str:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
+    controls = len(CONTROL.findall(text))
     if controls > max(2, len(text) // 100):
         raise ImportFailure("the file holds binary data (control characters), not text")
     return text

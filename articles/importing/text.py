@@ -49,6 +49,10 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
+LETTER = re.compile(r"[^\W\d_]")
+
+
 def cjk_share(text: str) -> float:
-    letters = [ch for ch in text if ch.isalpha()]
-    return sum(1 for ch in letters if CJK_CHAR.match(ch)) / len(letters) if letters else 0.0
+    """The share of letters that are CJK characters (0..1)."""
+    letters = len(LETTER.findall(text))
+    return len(CJK_CHAR.findall(text)) / letters if letters else 0.0

@@ -1,0 +1,86 @@
+"""Import speed and memory: N seed-sized files into a fresh SQLite database.
+
+    .venv/bin/python bench/import_speed.py            # 1,000 and 10,000 files
+    .venv/bin/python bench/import_speed.py --files 10000 --only
+
+Each size runs in its own process, so peak memory (max RSS) is that run's own.
+Prints files/s for a first import (everything created, entity linking and
+search indexing on) and for a re-run over the same files (everything unchanged).
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "samples" / "000_c6f02d5226f12f52.txt"
+
+
+def make_files(folder, count):
+    seed = SEED.read_text(encoding="utf-8")
+    head, _, body = seed.partition("\n\n")
+    for i in range(count):
+        # A unique title and sentence per file: distinct checksums and slugs,
+        # the seed's size and shape otherwise.
+        text = head.replace("Honey pomelo live app", f"Honey pomelo live app {i}") + f"\n\nEdition {i} of the story.\n\n" + body
+        (folder / f"{i:06d}.txt").write_text(text, encoding="utf-8")
+
+
+def run_one(count):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        os.environ["NEWSROOM_DATA_DIR"] = str(tmp / "data")
+        os.environ.pop("DATABASE_URL", None)
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        folder = tmp / "files"
+        folder.mkdir()
+        make_files(folder, count)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        timings = {}
+        for label in ("first", "rerun"):
+            started = time.perf_counter()
+            call_command("import_articles", str(folder), "--publish", verbosity=0, stdout=open(os.devnull, "w"))
+            timings[label] = time.perf_counter() - started
+        from articles.models import Article
+
+        assert Article.objects.count() == count
+        return {
+            "files": count,
+            "first_files_per_s": round(count / timings["first"]),
+            "rerun_files_per_s": round(count / timings["rerun"]),
+            "first_seconds": round(timings["first"], 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "rss_before_import_mb": round(rss_before / 1024, 1),
+        }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--only", action="store_true", help="run in this process (used by the parent run)")
+    args = parser.parse_args()
+    if args.only:
+        print(json.dumps(run_one(args.files[0])))
+        return
+    print(f"{'files':>7} {'first import':>14} {'re-run':>10} {'peak RSS':>10}")
+    for count in args.files:
+        out = subprocess.run([sys.executable, __file__, "--only", "--files", str(count)], check=True, capture_output=True, text=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{r['files']:>7} {r['first_files_per_s']:>9} f/s {r['rerun_files_per_s']:>6} f/s {r['peak_rss_mb']:>7} MB")
+
+
+if __name__ == "__main__":
+    main()
