@@ -18,6 +18,7 @@ from .models import (
     PersonAlias,
     Role,
 )
+from .search import index_articles
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -109,6 +110,11 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Tags and mentions", {"fields": ("tags", "new_tags", "people", "organizations")}),
         ("Import", {"classes": ("collapse",), "fields": ("source_name", "source_checksum", "quality_flags", "created_at", "updated_at")}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Inside the admin's transaction, after tags and people are saved.
+        index_articles([form.instance])
 
     @admin.display(description="state", ordering="status")
     def state(self, article):
@@ -202,6 +208,11 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ("name", "aliases__name", "job_title")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (PersonAliasInline, PersonRoleInline)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "name" in form.changed_data:
+            index_articles(form.instance.articles.all())
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")

@@ -3,6 +3,7 @@
 import uuid
 from pathlib import PurePosixPath
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -376,3 +377,19 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
         super().save(*args, **kwargs)
+
+
+class SearchEntry(models.Model):
+    """PostgreSQL's search document of an article (table made by a migration on PostgreSQL only).
+
+    SQLite keeps its index in an FTS5 virtual table instead; see articles/search/.
+    """
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.DO_NOTHING, db_column="article_id", related_name="+"
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "articles_search_pg"

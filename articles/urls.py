@@ -6,6 +6,7 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search_page, name="search"),
     path("tag/<str:slug>/", views.tag_page, name="tag"),
     path("people/", views.people_index, name="people"),
     path("people/<str:slug>/", views.person_page, name="person"),

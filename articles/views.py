@@ -14,8 +14,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from taggit.models import Tag
 
+from . import search
 from .models import Article, Category, Organization, Person, Role
 
 HOME_LATEST = 12
@@ -234,3 +236,43 @@ def organization_page(request, slug):
             ),
         },
     )
+
+
+def search_page(request):
+    query = request.GET.get("q", "").strip()
+    page = paginate_search(request, query)
+    return render(
+        request,
+        "articles/search.html",
+        {"query": query, "page": page, "breadcrumbs": trail(Crumb("Search", reverse("articles:search")))},
+    )
+
+
+class SearchResults(Paginator):
+    """A Paginator whose pages come from the search backend (count and slice in two queries)."""
+
+    def __init__(self, query, per_page):
+        self.query = query
+        self._hits = {}
+        super().__init__([], per_page, allow_empty_first_page=True)
+
+    @cached_property
+    def count(self):
+        total, _ = search.search(self.query, 0, 0) if self.query else (0, [])
+        return total
+
+    def page(self, number):
+        number = self.validate_number(number)
+        offset = (number - 1) * self.per_page
+        total, hits = search.search(self.query, offset, self.per_page) if self.query else (0, [])
+        self.__dict__["count"] = total
+        return self._get_page(hits, number, self)
+
+
+def paginate_search(request, query):
+    paginator = SearchResults(query, settings.NEWSROOM_PAGE_SIZE)
+    raw = request.GET.get("page", "1")
+    try:
+        return paginator.page(int(raw) if raw.isdigit() and len(raw) < 10 else raw)
+    except InvalidPage:
+        raise Http404("No such page.")

@@ -69,3 +69,12 @@ def test_second_run_changes_nothing(imported):
     report = import_files([SAMPLES], ImportOptions(publish=True))
     assert report.summary() == f"created 0, updated 0, unchanged {len(EXPECTED)}, failed 0"
     assert Article.objects.count() == len(EXPECTED)
+
+
+def test_imported_articles_are_searchable(imported):
+    from articles.search import search
+
+    total, hits = search("戴珊", 0, 20)
+    assert {h.article.source_name for h in hits} == {"030-zh-utf8.txt", "031-zh-gb18030.txt"}
+    total, hits = search("Liege Budapest", 0, 20)
+    assert [h.article.source_name for h in hits] == ["011-cainiao-europe-hubs.txt"]

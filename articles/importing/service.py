@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ..models import Article, Category, unique_slug
+from ..search import index_articles
 from .decode import decode
 from .errors import ImportFailure
 from .link import EntityMatcher
@@ -209,6 +210,7 @@ def save_article(parsed, source_name, checksum, flags, options, matcher, categor
         article.people.add(*people)
     if organizations:
         article.organizations.add(*organizations)
+    index_articles([article])
     return article, outcome
 
 

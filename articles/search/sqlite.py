@@ -1,0 +1,55 @@
+"""SQLite FTS5 backend: unicode61 tokens, CJK as bigrams, bm25 with title weighted highest."""
+
+from django.db import connection
+
+from .text import CJK_RUN, index_text, query_terms
+
+TABLE = "articles_search"
+# bm25 weights for title, standfirst, body, tags, people.
+WEIGHTS = (10.0, 4.0, 1.0, 5.0, 5.0)
+COLUMNS = ("title", "standfirst", "body", "tags", "people")
+
+CREATE = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5({', '.join(COLUMNS)}, tokenize='unicode61 remove_diacritics 2')",
+    # A deleted article leaves the index with it, however it was deleted.
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON articles_article "
+    f"BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END",
+]
+DROP = [f"DROP TRIGGER IF EXISTS {TABLE}_delete", f"DROP TABLE IF EXISTS {TABLE}"]
+
+
+def store(documents):
+    rows = [(pk, *(index_text(doc[c]) for c in COLUMNS)) for pk, doc in documents]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk, _ in documents])
+        cursor.executemany(f"INSERT INTO {TABLE}(rowid, {', '.join(COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s)", rows)
+
+
+def match_expression(query):
+    """An FTS5 MATCH string built only from quoted terms, so no query syntax gets through."""
+    parts = []
+    for term in query_terms(query):
+        quoted = '"' + term.replace('"', '""') + '"'
+        # A single CJK character matches the bigrams it starts.
+        parts.append(quoted + "*" if len(term) == 1 and CJK_RUN.fullmatch(term) else quoted)
+    return " AND ".join(parts)
+
+
+def find(query, published, offset, limit):
+    expression = match_expression(query)
+    if not expression:
+        return 0, []
+    visible_sql, visible_params = published.values("pk").query.sql_with_params()
+    where = f"{TABLE} MATCH %s AND {TABLE}.rowid IN ({visible_sql})"
+    params = [expression, *visible_params]
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)
+        total = cursor.fetchone()[0]
+        if not total or offset >= total:
+            return total, []
+        cursor.execute(
+            f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY bm25({TABLE}, {weights}), rowid DESC LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        return total, [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,46 @@
+"""One way to turn text into search terms, shared by indexing and querying.
+
+Latin-script words are left to the database's tokenizer. Runs of CJK
+characters, which have no spaces between words, become overlapping bigrams
+("淘宝天猫" -> "淘宝 宝天 天猫"), as Lucene's CJK analyzer does: a two-character
+query such as 淘宝 then matches, which FTS5's trigram tokenizer cannot do, and
+indexing stays as fast as plain unicode61. Traditional characters are folded
+to simplified first (OpenCC), so 淘寶 finds 淘宝.
+"""
+
+import re
+
+from articles.importing.link import fold
+
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+TERM = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+|[^\W_]+")
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 16
+
+
+def bigrams(run):
+    if len(run) == 1:
+        return run
+    return " ".join(run[i : i + 2] for i in range(len(run) - 1))
+
+
+def index_text(text):
+    """Text as stored in the index: lower-cased, simplified, CJK runs as bigrams."""
+    return CJK_RUN.sub(lambda m: f" {bigrams(m.group())} ", fold(text))
+
+
+def query_terms(query):
+    """The search terms of a reader's query: words and CJK bigrams, nothing else.
+
+    Quotes, operators (AND, NEAR, *, -) and SQL fragments are just punctuation
+    here, so no query can change the shape of the database query.
+    """
+    terms = []
+    for token in TERM.findall(fold(query[:MAX_QUERY_CHARS])):
+        terms.extend(bigrams(token).split() if CJK_RUN.fullmatch(token) else [token])
+    return list(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def highlight_terms(query):
+    """What to mark in a passage: the query's words and its whole CJK runs."""
+    return [t for t in TERM.findall(fold(query[:MAX_QUERY_CHARS]))][:MAX_TERMS]

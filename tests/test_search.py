@@ -1,0 +1,136 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from articles.models import Article
+from articles.search import index_articles, search
+from articles.search.text import index_text, query_terms
+from tests.html import parse_html
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indexed(make_article):
+    def make(*args, **kwargs):
+        article = make_article(*args, **kwargs)
+        with transaction.atomic():
+            index_articles([article])
+        return article
+
+    return make
+
+
+def result_titles(client, query, **params):
+    response = client.get("/search/", {"q": query, **params})
+    assert response.status_code == 200
+    return [h.text() for h in parse_html(response.content).find("ol", class_="search-results").find_all("h2")]
+
+
+def test_cjk_runs_are_indexed_as_bigrams_and_traditional_is_folded():
+    assert index_text("淘寶天貓 Tmall").split() == ["淘宝", "宝天", "天猫", "tmall"]
+    assert query_terms('淘宝 "AND" NEAR(x) *') == ["淘宝", "and", "near", "x"]
+
+
+def test_title_matches_rank_first(client, indexed):
+    indexed("A story about markets", body="Cainiao is mentioned once in the body.")
+    indexed("Cainiao opens hubs", body="Logistics news.")
+    assert result_titles(client, "cainiao") == ["Cainiao opens hubs", "A story about markets"]
+
+
+def test_two_character_chinese_query_finds_text_without_spaces(client, indexed):
+    indexed("淘宝天猫全面融合", body="淘宝天猫迎来新一轮组织架构调整。", language="zh")
+    indexed("Unrelated", body="Nothing here.")
+    assert result_titles(client, "淘宝") == ["淘宝天猫全面融合"]
+    assert result_titles(client, "組織架構") == ["淘宝天猫全面融合"]  # traditional query
+    assert result_titles(client, "淘") == ["淘宝天猫全面融合"]  # one character
+
+
+def test_tags_standfirst_and_people_are_searched(client, indexed):
+    from articles.models import Person
+
+    article = indexed("Plain title", standfirst="A standfirst about anchors.", body="Body.")
+    article.tags.add("food safety")
+    article.people.add(Person.objects.get(slug="daofang"))
+    with transaction.atomic():
+        index_articles([article])
+    assert result_titles(client, "anchors") == ["Plain title"]
+    assert result_titles(client, "food safety") == ["Plain title"]
+    assert result_titles(client, "Daofang") == ["Plain title"]
+
+
+def test_unpublished_articles_are_never_found(client, indexed):
+    now = timezone.now()
+    indexed("Secret draft merger", status=Article.Status.DRAFT)
+    indexed("Secret scheduled merger", publish_at=now + timedelta(hours=1))
+    indexed("Secret expired merger", unpublish_at=now - timedelta(minutes=1))
+    indexed("Public merger")
+    assert result_titles(client, "merger") == ["Public merger"]
+
+
+def test_passage_is_highlighted_and_escaped(client, indexed):
+    indexed("Hostile", body="Before <script>alert(1)</script> the Cainiao hub opened & more.")
+    document = parse_html(client.get("/search/", {"q": "cainiao"}).content)
+    passage = document.find("p", class_="passage")
+    assert [m.text() for m in passage.find_all("mark")] == ["Cainiao"]
+    assert "<script>alert(1)</script>" in passage.text()
+    assert document.find("ol", class_="search-results").find("script") is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', '""', "NEAR(a b)", "a AND OR NOT b", "*", "cai*", "title:x", "'; DROP TABLE articles_article; --", "x" * 2000, "^a", "(", "-", "\x00", "😀 𠮷"],
+)
+def test_hostile_queries_never_fail(client, indexed, query):
+    indexed("Cainiao opens hubs")
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert Article.objects.count() == 1
+
+
+def test_results_are_paginated(client, indexed, settings):
+    settings.NEWSROOM_PAGE_SIZE = 3
+    for i in range(7):
+        indexed(f"Cainiao story {i}")
+    assert len(result_titles(client, "cainiao")) == 3
+    assert len(result_titles(client, "cainiao", page=3)) == 1
+    assert client.get("/search/", {"q": "cainiao", "page": 4}).status_code == 404
+
+
+def test_deleted_articles_leave_the_index(indexed):
+    article = indexed("Cainiao opens hubs")
+    assert search("cainiao", 0, 10)[0] == 1
+    article.delete()
+    assert search("cainiao", 0, 10) == (0, [])
+
+
+def test_admin_save_updates_the_index(staff_client, indexed):
+    article = indexed("Old headline")
+    response = staff_client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        {
+            "title": "Fresh headline about Taote", "slug": article.slug, "standfirst": "s", "body": "b",
+            "category": article.category.pk, "byline": "", "language": "en", "status": "published",
+            "publish_at_0": article.publish_at.strftime("%Y-%m-%d"), "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
+            "unpublish_at_0": "", "unpublish_at_1": "", "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
+            "new_tags": "",
+        },
+    )
+    assert response.status_code == 302
+    assert [hit.article.pk for hit in search("taote", 0, 10)[1]] == [article.pk]
+    assert search("old", 0, 10)[0] == 0
+
+
+def test_search_runs_a_fixed_number_of_queries(client, indexed, django_assert_max_num_queries):
+    for i in range(15):
+        indexed(f"Cainiao story {i}")
+    with django_assert_max_num_queries(6):
+        client.get("/search/", {"q": "cainiao"})
+
+
+def test_search_backend_matches_the_database():
+    from articles.search import backend
+
+    assert backend().__name__.endswith("postgres" if connection.vendor == "postgresql" else "sqlite")
