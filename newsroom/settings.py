@@ -117,6 +117,7 @@ def database_config(url):
                 "PRAGMA synchronous=NORMAL;"
                 "PRAGMA foreign_keys=ON;"
                 "PRAGMA busy_timeout=30000;"
+                "PRAGMA temp_store=MEMORY;"
             ),
         }
     return config

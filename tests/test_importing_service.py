@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from articles.importing.errors import ImportFailure
 from articles.importing.service import ImportOptions, import_files
 from articles.models import Article, Person
+from articles.search import search
 
 pytestmark = pytest.mark.django_db
 
@@ -222,20 +223,62 @@ def test_interrupt_keeps_finished_files_and_rolls_back_the_current_one(tmp_path,
     real_find = service.EntityMatcher.find
     calls = []
 
-    def interrupt_on_second(self, text):
+    def interrupt_on_second(self, text, folded=None):
         calls.append(text)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real_find(self, text)
+        return real_find(self, text, folded)
 
     monkeypatch.setattr(service.EntityMatcher, "find", interrupt_on_second)
-    report = run(tmp_path)
+    report = import_files([tmp_path], ImportOptions(), batch_size=1)
     assert report.interrupted and not report.ok
     assert list(Article.objects.values_list("title", flat=True)) == ["Story 0"]
     monkeypatch.setattr(service.EntityMatcher, "find", real_find)
     again = run(tmp_path)
     assert again.summary() == "created 2, updated 0, unchanged 1, failed 0"
     assert Article.objects.count() == 3
+
+
+def test_interrupt_during_a_write_rolls_the_batch_back(tmp_path, monkeypatch):
+    from articles.importing import service
+
+    for i in range(3):
+        write(tmp_path, f"{i}.txt", BREADCRUMB.replace("Taobao story", f"Story {i}"))
+
+    def interrupt(documents, new=False):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(service, "search_backend", lambda: type("B", (), {"store": staticmethod(interrupt)}))
+    report = run(tmp_path)
+    assert report.interrupted
+    assert Article.objects.count() == 0
+    monkeypatch.undo()
+    assert run(tmp_path).summary() == "created 3, updated 0, unchanged 0, failed 0"
+
+
+def test_batches_fall_back_to_one_file_at_a_time_on_a_conflict(tmp_path, monkeypatch):
+    from django.db import IntegrityError
+
+    from articles.importing import service
+
+    for i in range(3):
+        write(tmp_path, f"{i}.txt", BREADCRUMB.replace("Taobao story", f"Story {i}"))
+
+    def conflict(self, items):
+        raise IntegrityError("slug taken meanwhile")
+
+    monkeypatch.setattr(service.BatchWriter, "bulk_create", conflict)
+    report = run(tmp_path)
+    assert report.summary() == "created 3, updated 0, unchanged 0, failed 0"
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Story 0", "Story 1", "Story 2"]
+    assert search("story", 0, 10)[0] == 0  # drafts: indexed, but not shown to readers
+    assert sorted(Article.objects.values_list("slug", flat=True)) == ["story-0", "story-1", "story-2"]
+
+
+def test_identical_files_in_one_run_make_one_article(tmp_path):
+    write(tmp_path, "a.txt", BREADCRUMB)
+    write(tmp_path, "b.txt", BREADCRUMB)
+    assert run(tmp_path).summary() == "created 1, updated 0, unchanged 1, failed 0"
 
 
 def test_checksum_is_unique_in_the_database(tmp_path):

@@ -25,7 +25,7 @@ class ParsedArticle:
     format: str
     title: str
     standfirst: str
-    paragraphs: list[str]
+    body: str
     category_path: list[str] = field(default_factory=list)
     site: str = ""
     tags: list[str] = field(default_factory=list)
@@ -34,8 +34,8 @@ class ParsedArticle:
     flags: list[str] = field(default_factory=list)
 
     @property
-    def body(self):
-        return "\n\n".join(self.paragraphs)
+    def paragraphs(self):
+        return self.body.split("\n\n")
 
 
 def parse(text: str) -> ParsedArticle:
@@ -73,7 +73,7 @@ def parse_breadcrumb(lines):
         format="breadcrumb",
         title=clean_line(title),
         standfirst=clean_line(standfirst),
-        paragraphs=paragraphs,
+        body="\n\n".join(paragraphs),
         category_path=category_path,
         site=site,
         flags=flags,
@@ -108,7 +108,7 @@ def parse_header(lines):
         format="header",
         title=title,
         standfirst=clean_line(headers.get("summary", "")),
-        paragraphs=paragraphs,
+        body="\n\n".join(paragraphs),
         category_path=[clean_line(p) for p in headers.get("category", "").split(" / ") if p.strip()],
         tags=list(dict.fromkeys(t for t in (clean_line(t) for t in headers.get("tags", "").split(",")) if t)),
         date=published,
@@ -121,4 +121,4 @@ def parse_plain(lines):
     paragraphs = split_paragraphs("\n".join(lines[1:]))
     if not paragraphs:
         raise ImportFailure("the file has a first line but no body after it")
-    return ParsedArticle(format="plain", title=title, standfirst="", paragraphs=paragraphs)
+    return ParsedArticle(format="plain", title=title, standfirst="", body="\n\n".join(paragraphs))

@@ -16,17 +16,37 @@ FLAG_LABELS = {
     "title-differs-from-breadcrumb": "Title differs from the breadcrumb",
 }
 
+
+def _digit_or_plus(ch):
+    return ch.isdigit() or ch == "+"
+
+
+def _word_char(ch):
+    return ch.isalnum() or ch == "_"
+
+
+# Each pattern starts with a literal, so the regex engine can skip ahead fast;
+# what must not stand just before a match is checked on the few matches
+# instead of with a look-behind at every position.
 ARTEFACT_PATTERNS = {
-    "65438": re.compile(r"65438"),
-    "kloc-0": re.compile(r"kloc-0"),
+    "65438": (re.compile(r"65438"), None),
+    "kloc-0": (re.compile(r"kloc-0"), None),
     # "202 1", "20 17": a year broken by a space. Only 19xx/20xx shapes, so
     # "20 19-year-olds" is the price; an editor decides.
-    "split-year": re.compile(r"(?<![\d+])(?:(?:19|20) \d{2}|20[0-2] \d)(?![\d+])"),
-    "20021": re.compile(r"(?<!\d)200[12]\d(?!\d)"),
-    "double 1 1": re.compile(r"\bdouble 1 1\b", re.IGNORECASE),
+    "split-year": (re.compile(r"(?:19 \d\d|20(?: \d\d|[0-2] \d))(?![\d+])"), _digit_or_plus),
+    "20021": (re.compile(r"200[12]\d(?!\d)"), str.isdigit),
+    "double 1 1": (re.compile(r"(?i:d)ouble 1 1\b"), _word_char),
 }
+
+
+def _occurs(pattern, bad_before, text):
+    for match in pattern.finditer(text):
+        start = match.start()
+        if bad_before is None or start == 0 or not bad_before(text[start - 1]):
+            return True
+    return False
 
 
 def artefact_flags(text):
     """The kinds of machine-translation artefact found in ``text``, in a stable order."""
-    return [name for name, pattern in ARTEFACT_PATTERNS.items() if pattern.search(text)]
+    return [name for name, (pattern, bad_before) in ARTEFACT_PATTERNS.items() if _occurs(pattern, bad_before, text)]

@@ -1,35 +1,47 @@
 """import_files(): the one way text files become articles (the command and the admin both call it).
 
-Each file is imported in its own transaction: it becomes one complete article
-or leaves nothing behind, and an interrupted run keeps every file finished
-before the interruption. The content checksum and the source name are unique
-in the database, so a re-run or a second run at the same time cannot make
-duplicates.
+Work happens in two stages. ``prepare`` reads, decodes, parses, flags and links
+one file with no database access. ``write_batch`` then stores up to
+BATCH_SIZE prepared files in one transaction with bulk inserts (articles,
+links, tags and the search index): each file in it is complete or absent, and
+a batch that meets any conflict is rolled back and retried file by file, each
+in its own transaction. Ctrl-C or SIGTERM while files are being read stores the
+files already read and stops; one arriving during a write rolls that batch back.
+The content checksum and the source name are unique in the database, so a
+re-run or a second run at the same time cannot make duplicates.
 """
 
 import hashlib
+import multiprocessing
 import os
+import signal
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from itertools import chain, islice
 from pathlib import Path
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from taggit.models import Tag, TaggedItem
 
-from ..models import Article, Category, unique_slug
-from ..search import index_articles
+from ..models import RESERVED_SLUGS, Article, Category, Person, unique_slug
+from ..search import backend as search_backend
+from ..search import document, index_articles
 from .decode import decode
 from .errors import ImportFailure
-from .link import EntityMatcher
+from .link import EntityMatcher, fold
 from .parse import ParsedArticle, parse
 from .quality import artefact_flags
-from .text import clean_text, cjk_share
+from .text import cjk_share, clean_text
 
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 DEFAULT_CATEGORY = "News"
+BATCH_SIZE = 200
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+OUTCOMES = (CREATED, UPDATED, UNCHANGED, FAILED)
+LIMITS = {"title": 300, "byline": 300}
 
 
 @dataclass
@@ -40,6 +52,7 @@ class FileResult:
     article_id: int | None = None
     title: str = ""
     flags: list[str] = field(default_factory=list)
+    index: int = 0
 
     def line(self):
         text = f"{self.outcome:9} {self.path}"
@@ -54,18 +67,27 @@ class FileResult:
 
 @dataclass
 class ImportReport:
+    """Counts per outcome; the results themselves are kept only when asked (memory stays flat)."""
+
+    keep_results: bool = True
     results: list[FileResult] = field(default_factory=list)
+    counts: dict = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     interrupted: bool = False
 
+    def add(self, result):
+        self.counts[result.outcome] += 1
+        if self.keep_results:
+            self.results.append(result)
+
     def count(self, outcome):
-        return sum(1 for r in self.results if r.outcome == outcome)
+        return self.counts[outcome]
 
     @property
     def ok(self):
-        return not self.interrupted and self.count(FAILED) == 0
+        return not self.interrupted and self.counts[FAILED] == 0
 
     def summary(self):
-        return ", ".join(f"{o} {self.count(o)}" for o in (CREATED, UPDATED, UNCHANGED, FAILED))
+        return ", ".join(f"{o} {self.counts[o]}" for o in OUTCOMES)
 
 
 @dataclass
@@ -77,6 +99,21 @@ class ImportOptions:
     dry_run: bool = False
 
 
+@dataclass
+class Prepared:
+    """One file, read and understood, ready to store."""
+
+    index: int
+    display: str
+    source_name: str
+    checksum: str
+    parsed: ParsedArticle
+    flags: list[str]
+    language: str
+    people: set[int]
+    organizations: set[int]
+
+
 def find_files(paths):
     """Yield (path, source name) for each file: folders are searched for *.txt, in name order.
 
@@ -86,77 +123,170 @@ def find_files(paths):
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            for found in sorted(given.rglob("*.txt")):
-                if found.is_file():
-                    yield found, found.relative_to(given).as_posix()
+            for folder, subfolders, names in os.walk(given):
+                subfolders.sort()
+                for name in sorted(names):
+                    if name.endswith(".txt"):
+                        found = Path(folder, name)
+                        yield found, found.relative_to(given).as_posix()
         else:
             yield given, given.name
 
 
-def import_files(paths, options=None, on_result=None):
-    """Import every file under ``paths``; return an ImportReport. Never raises for a bad file."""
+def import_files(paths, options=None, on_result=None, batch_size=BATCH_SIZE):
+    """Import every file under ``paths``; return an ImportReport. Never raises for a bad file.
+
+    With ``on_result`` each FileResult is handed over as it is known (in file
+    order) and the report keeps only counts; without it the report keeps
+    every result.
+    """
     options = options or ImportOptions()
-    report = ImportReport()
-    matcher = EntityMatcher.from_database()
-    categories = CategoryCache()
-    try:
-        for path, source_name in find_files(paths):
-            result = import_one(path, source_name, options, matcher, categories)
-            report.results.append(result)
+    report = ImportReport(keep_results=on_result is None)
+    writer = BatchWriter(options, EntityMatcher.from_database())
+    # Files stream through in chunks: memory stays flat however many there are.
+    files = find_files(paths)
+    head = list(islice(files, PARALLEL_FROM))
+    stream = chain(head, files)
+    chunks = iter(lambda: list(islice(stream, batch_size)), [])
+
+    def emit(results):
+        for result in sorted(results, key=lambda r: r.index):
+            report.add(result)
             if on_result:
                 on_result(result)
+
+    # While one batch is written, the next is parsed in worker processes.
+    preparer = Preparer(options, writer.matcher, parallel=len(head) >= PARALLEL_FROM)
+    try:
+        waiting = None
+        for number, chunk in enumerate(chunks):
+            early, to_prepare = read_chunk(chunk, number * batch_size, options)
+            job = (early, preparer.submit(to_prepare))
+            if waiting:
+                write_prepared(writer, *waiting, emit)
+            waiting = job
+        if waiting:
+            write_prepared(writer, *waiting, emit)
     except KeyboardInterrupt:
         report.interrupted = True
+    finally:
+        preparer.close()
     return report
 
 
-def import_one(path, source_name, options, matcher, categories):
-    display = str(path)
+def write_prepared(writer, early, job, emit):
+    results = list(early)
+    prepared = []
+    for item in job.get():
+        (results if isinstance(item, FileResult) else prepared).append(item)
+    writer.write(prepared, results.append)
+    emit(results)
+
+
+def read_chunk(chunk, first_index, options):
+    """Read a chunk of files: (results known already, items left to prepare).
+
+    Files whose bytes are stored already are reported unchanged here, with one
+    query for the chunk and without being parsed, which makes a re-run fast.
+    """
+    early, items = [], []
+    for index, (path, source_name) in enumerate(chunk, start=first_index):
+        try:
+            raw = read_file(path, options.max_size)
+        except ImportFailure as exc:
+            early.append(FileResult(str(path), FAILED, str(exc), index=index))
+            continue
+        except OSError as exc:
+            early.append(FileResult(str(path), FAILED, f"cannot read the file ({exc.strerror or exc})", index=index))
+            continue
+        items.append((index, str(path), source_name, raw, hashlib.sha256(raw).hexdigest()))
+    known = dict(
+        (checksum, (pk, title))
+        for checksum, pk, title in Article.objects.filter(source_checksum__in=[i[4] for i in items]).values_list(
+            "source_checksum", "pk", "title"
+        )
+    )
+    to_prepare = []
+    for item in items:
+        if item[4] in known:
+            pk, title = known[item[4]]
+            early.append(FileResult(item[1], UNCHANGED, article_id=pk, title=title, index=item[0]))
+        else:
+            to_prepare.append(item)
+    return early, to_prepare
+
+
+PARALLEL_FROM = 400
+_worker_state = {}
+
+
+def _init_worker(options, matcher):
+    # The parent handles Ctrl-C and SIGTERM; workers just stop with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _worker_state.update(options=options, matcher=matcher)
+
+
+def _prepare_in_worker(item):
+    return prepare(*item, _worker_state["options"], _worker_state["matcher"])
+
+
+class Preparer:
+    """Runs ``prepare`` on a batch: in worker processes for big runs, in this process otherwise."""
+
+    def __init__(self, options, matcher, parallel):
+        self.options, self.matcher = options, matcher
+        workers = min(2, os.cpu_count() or 1)
+        self.pool = None
+        if parallel and workers > 1:
+            # fork: workers inherit the loaded code and the matcher; they never touch the database.
+            self.pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (options, matcher))
+
+    def submit(self, items):
+        if self.pool is not None:
+            return self.pool.map_async(_prepare_in_worker, items, chunksize=max(1, len(items) // 8))
+        return _Later(lambda: [prepare(*item, self.options, self.matcher) for item in items])
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+class _Later:
+    def __init__(self, work):
+        self.work = work
+
+    def get(self):
+        return self.work()
+
+
+def prepare(index, display, source_name, raw, checksum, options, matcher):
+    """Understand one file's bytes, with no database access: a Prepared, or a failed FileResult."""
     try:
-        raw = read_file(path, options.max_size)
-        checksum = hashlib.sha256(raw).hexdigest()
-        existing = Article.objects.filter(source_checksum=checksum).values_list("pk", "title").first()
-        if existing:
-            return FileResult(display, UNCHANGED, article_id=existing[0], title=existing[1])
         decoded = decode(raw, options.encoding)
         parsed = parse(clean_text(decoded.text))
-        flags = list(dict.fromkeys([*parsed.flags, *artefact_flags(parsed.title + "\n" + parsed.standfirst + "\n" + parsed.body)]))
+        check_lengths(parsed)
+        full_text = f"{parsed.title}\n{parsed.standfirst}\n{parsed.body}"
+        flags = list(dict.fromkeys([*parsed.flags, *artefact_flags(full_text)]))
         if decoded.doubtful:
             flags.append("doubtful-encoding")
-        check_lengths(parsed)
-        if options.dry_run:
-            exists = Article.objects.filter(source_name=source_name).exists()
-            return FileResult(display, UPDATED if exists else CREATED, "dry run", title=parsed.title, flags=flags)
-        try:
-            article, outcome = save_article(parsed, source_name, checksum, flags, options, matcher, categories)
-        except IntegrityError:
-            # Another import stored the same file meanwhile, or took the slug
-            # we chose: look again rather than fail.
-            categories.clear()
-            existing = Article.objects.filter(source_checksum=checksum).values_list("pk", "title").first()
-            if existing:
-                return FileResult(display, UNCHANGED, article_id=existing[0], title=existing[1])
-            article, outcome = save_article(parsed, source_name, checksum, flags, options, matcher, categories)
-        return FileResult(display, outcome, article_id=article.pk, title=article.title, flags=flags)
+        # clean_text left single spaces, so only the line breaks need joining.
+        people, organizations = matcher.find(full_text, fold(full_text.replace("\n", " ")))
+        language = Article.Language.CHINESE if cjk_share(parsed.title + parsed.body) > 0.3 else Article.Language.ENGLISH
+        return Prepared(index, display, source_name, checksum, parsed, flags, language, people, organizations)
     except ImportFailure as exc:
-        return FileResult(display, FAILED, str(exc))
-    except OSError as exc:
-        return FileResult(display, FAILED, f"cannot read the file ({exc.strerror or exc})")
-    except IntegrityError as exc:
-        return FileResult(display, FAILED, f"the database refused the article ({exc})")
+        return FileResult(display, FAILED, str(exc), index=index)
 
 
 def read_file(path, max_size):
-    size = os.stat(path).st_size
     if Path(path).is_dir():
         raise ImportFailure("this is a folder, not a file")
+    size = os.stat(path).st_size
     if size > max_size:
         raise ImportFailure(f"the file is {size:,} bytes, over the limit of {max_size:,} (see --max-size)")
     with open(path, "rb") as handle:
         return handle.read(max_size + 1)
-
-
-LIMITS = {"title": 300, "byline": 300}
 
 
 def check_lengths(parsed: ParsedArticle):
@@ -178,22 +308,173 @@ def publish_time(parsed):
     return timezone.make_aware(datetime.combine(parsed.date, time(0, 0)))
 
 
+class BatchWriter:
+    def __init__(self, options, matcher):
+        self.options = options
+        self.matcher = matcher
+        self.categories = CategoryCache()
+        self.person_names = {}
+
+    def write(self, items, emit):
+        """Store a batch; every item ends as one emitted FileResult."""
+        if not items:
+            return
+        known = dict(
+            (checksum, (pk, title))
+            for checksum, pk, title in Article.objects.filter(
+                source_checksum__in=[i.checksum for i in items]
+            ).values_list("source_checksum", "pk", "title")
+        )
+        existing_sources = set(
+            Article.objects.filter(source_name__in=[i.source_name for i in items]).values_list("source_name", flat=True)
+        )
+        creates, updates, seen = [], [], {}
+        for item in items:
+            if item.checksum in known:
+                pk, title = known[item.checksum]
+                emit(FileResult(item.display, UNCHANGED, article_id=pk, title=title, index=item.index))
+            elif item.checksum in seen:
+                emit(FileResult(item.display, UNCHANGED, "same content as " + seen[item.checksum].display, title=item.parsed.title, index=item.index))
+            else:
+                seen[item.checksum] = item
+                (updates if item.source_name in existing_sources else creates).append(item)
+        if self.options.dry_run:
+            for item in creates + updates:
+                outcome = UPDATED if item.source_name in existing_sources else CREATED
+                emit(FileResult(item.display, outcome, "dry run", title=item.parsed.title, flags=item.flags, index=item.index))
+            return
+        if creates:
+            try:
+                with transaction.atomic():
+                    articles = self.bulk_create(creates)
+            except (IntegrityError, DatabaseError):
+                # A concurrent import or a slug taken meanwhile: go file by file.
+                self.categories.clear()
+                updates = creates + updates
+            else:
+                for item, article in zip(creates, articles):
+                    emit(FileResult(item.display, CREATED, article_id=article.pk, title=article.title, flags=item.flags, index=item.index))
+        for item in updates:
+            emit(self.write_one(item))
+
+    def write_one(self, item):
+        """One file in its own transaction, looking again at what is stored if a conflict arises."""
+        for attempt in range(2):
+            existing = Article.objects.filter(source_checksum=item.checksum).values_list("pk", "title").first()
+            if existing:
+                return FileResult(item.display, UNCHANGED, article_id=existing[0], title=existing[1], index=item.index)
+            try:
+                article, outcome = save_article(item, self.options, self.categories)
+                return FileResult(item.display, outcome, article_id=article.pk, title=article.title, flags=item.flags, index=item.index)
+            except IntegrityError as exc:
+                self.categories.clear()
+                if attempt:
+                    return FileResult(item.display, FAILED, f"the database refused the article ({exc})", index=item.index)
+
+    def bulk_create(self, items):
+        """Insert new articles with their links, tags and search documents in a few statements."""
+        slugs = self.unique_slugs([i.parsed.title for i in items])
+        articles = []
+        for item, slug in zip(items, slugs):
+            parsed = item.parsed
+            article = Article(
+                title=parsed.title,
+                slug=slug,
+                standfirst=parsed.standfirst,
+                body=parsed.body,
+                category=self.categories.get(parsed.category_path or category_names(self.options)),
+                byline=parsed.byline,
+                language=item.language,
+                source_name=item.source_name,
+                source_checksum=item.checksum,
+                quality_flags=item.flags,
+                publish_at=publish_time(parsed),
+            )
+            if self.options.publish:
+                article.status = Article.Status.PUBLISHED
+                article.publish_at = article.publish_at or timezone.now()
+            articles.append(article)
+        Article.objects.bulk_create(articles)
+        # The link tables take plain rows; building a model instance per row
+        # cost more than the insert itself.
+        insert_rows(Article.people.through, ("article_id", "person_id"),
+                    [(a.pk, pk) for a, i in zip(articles, items) for pk in i.people])
+        insert_rows(Article.organizations.through, ("article_id", "organization_id"),
+                    [(a.pk, pk) for a, i in zip(articles, items) for pk in i.organizations])
+        tags = self.tags({name for i in items for name in i.parsed.tags})
+        content_type = ContentType.objects.get_for_model(Article)
+        TaggedItem.objects.bulk_create(
+            TaggedItem(content_type=content_type, object_id=a.pk, tag=tags[name])
+            for a, i in zip(articles, items)
+            for name in i.parsed.tags
+        )
+        names = self.names_of_people({pk for i in items for pk in i.people})
+        search_backend().store(
+            [(a.pk, document(a, i.parsed.tags, [names[pk] for pk in i.people])) for a, i in zip(articles, items)],
+            new=True,
+        )
+        return articles
+
+    def unique_slugs(self, titles):
+        """A free slug per title, with one query for the batch (two if some are taken: -2, -3, ...)."""
+        bases = [slugify(t, allow_unicode=True)[:240].strip("-") or "item" for t in titles]
+        taken = set(Article.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+        clashing = {b for b in bases if b in taken} | {b for b in bases if bases.count(b) > 1} if taken or len(set(bases)) < len(bases) else set()
+        if clashing:
+            suffixed = {f"{b}-{n}" for b in clashing for n in range(2, 12)}
+            taken |= set(Article.objects.filter(slug__in=suffixed).values_list("slug", flat=True))
+        slugs = []
+        for title, base in zip(titles, bases):
+            slug = next((c for c in [base] + [f"{base}-{n}" for n in range(2, 12)] if c not in taken and c not in RESERVED_SLUGS), None)
+            slug = slug or unique_slug(Article, title, max_length=240)
+            taken.add(slug)
+            slugs.append(slug)
+        return slugs
+
+    @staticmethod
+    def tags(names):
+        tags = {t.name: t for t in Tag.objects.filter(name__in=names)}
+        for name in names - tags.keys():
+            tags[name] = Tag.objects.create(name=name)
+        return tags
+
+    def names_of_people(self, ids):
+        missing = ids - self.person_names.keys()
+        if missing:
+            self.person_names.update(Person.objects.filter(pk__in=missing).values_list("pk", "name"))
+        return self.person_names
+
+
+def insert_rows(model, columns, rows):
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)
+
+
+def category_names(options):
+    return [p.strip() for p in options.default_category.split("/") if p.strip()]
+
+
 @transaction.atomic
-def save_article(parsed, source_name, checksum, flags, options, matcher, categories):
+def save_article(item, options, categories):
     """Create or update the article from one file, all or nothing."""
-    names = parsed.category_path or [p for p in options.default_category.split("/") if p.strip()]
-    category = categories.get(names)
-    article = Article.objects.select_for_update().filter(source_name=source_name).first()
+    parsed = item.parsed
+    category = categories.get(parsed.category_path or category_names(options))
+    article = Article.objects.select_for_update().filter(source_name=item.source_name).first()
     outcome = UPDATED if article else CREATED
     if article is None:
-        article = Article(source_name=source_name, slug=unique_slug(Article, parsed.title, max_length=240))
+        article = Article(source_name=item.source_name, slug=unique_slug(Article, parsed.title, max_length=240))
     # Only the fields the file carries; an editor's other changes stay.
     article.title = parsed.title
     article.body = parsed.body
     article.category = category
-    article.source_checksum = checksum
-    article.quality_flags = flags
-    article.language = Article.Language.CHINESE if cjk_share(parsed.title + parsed.body) > 0.3 else Article.Language.ENGLISH
+    article.source_checksum = item.checksum
+    article.quality_flags = item.flags
+    article.language = item.language
     if parsed.standfirst or outcome == CREATED:
         article.standfirst = parsed.standfirst
     if parsed.byline:
@@ -205,11 +486,10 @@ def save_article(parsed, source_name, checksum, flags, options, matcher, categor
     article.save()
     if parsed.tags:
         article.tags.add(*parsed.tags)
-    people, organizations = matcher.find(f"{parsed.title}\n{parsed.standfirst}\n{parsed.body}")
-    if people:
-        article.people.add(*people)
-    if organizations:
-        article.organizations.add(*organizations)
+    if item.people:
+        article.people.add(*item.people)
+    if item.organizations:
+        article.organizations.add(*item.organizations)
     index_articles([article])
     return article, outcome
 

@@ -3,13 +3,10 @@
 import re
 import unicodedata
 
-# Direction overrides and isolates can make text display differently from
-# what it is (a trick used to disguise links); they never belong in an article.
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\ufeff"))
-CONTROL_CHARS = dict.fromkeys(c for c in range(0x20) if chr(c) not in "\n\t")
-CONTROL_CHARS.update(dict.fromkeys(range(0x7F, 0xA0)))
-CONTROL_CHARS.update(BIDI_CONTROLS)
-SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
+# Control characters (but tab and newline), and the direction overrides and
+# isolates that can make text display differently from what it is (a trick
+# used to disguise links): none of them belongs in an article.
+UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+")
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
 CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]")
 
@@ -17,8 +14,17 @@ CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U000
 def clean_text(text: str) -> str:
     """LF line endings, NFC, no control characters, spaces collapsed, lines trimmed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text).translate(CONTROL_CHARS)
-    return "\n".join(SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    lines = []
+    for line in text.split("\n"):
+        # str.split() collapses every kind of space in C; the regex only runs
+        # on the rare line that still holds something unprintable.
+        line = " ".join(line.split())
+        if not line.isprintable():
+            line = " ".join(UNWANTED.sub("", line).split())
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def clean_line(text: str) -> str:
@@ -49,10 +55,11 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-LETTER = re.compile(r"[^\W\d_]")
+NON_SPACE = re.compile(r"\S")
 
 
-def cjk_share(text: str) -> float:
-    """The share of letters that are CJK characters (0..1)."""
-    letters = len(LETTER.findall(text))
-    return len(CJK_CHAR.findall(text)) / letters if letters else 0.0
+def cjk_share(text: str, sample: int = 4000) -> float:
+    """The share of non-space characters that are CJK, judged on the start of the text."""
+    text = text[:sample]
+    visible = len(text) - text.count(" ") - text.count("\n")
+    return len(CJK_CHAR.findall(text)) / visible if visible else 0.0

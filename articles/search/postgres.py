@@ -20,7 +20,8 @@ CREATE = [
 DROP = [f"DROP TABLE IF EXISTS {TABLE}"]
 
 
-def store(documents):
+def store(documents, new=False):
+    """Write documents (an upsert, so ``new`` changes nothing here)."""
     vector = " || ".join(f"setweight(to_tsvector('simple', %s), '{w}')" for w in WEIGHTS.values())
     rows = [(pk, *(index_text(doc[c]) for c in WEIGHTS)) for pk, doc in documents]
     with connection.cursor() as cursor:

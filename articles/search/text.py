@@ -26,6 +26,8 @@ def bigrams(run):
 
 def index_text(text):
     """Text as stored in the index: lower-cased, simplified, CJK runs as bigrams."""
+    if text.isascii():
+        return text.lower()
     return CJK_RUN.sub(lambda m: f" {bigrams(m.group())} ", fold(text))
 
 
