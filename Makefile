@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 
 .PHONY: install run serve test test-postgres check clean
 
@@ -30,6 +31,11 @@ test: install staticfiles/staticfiles.json
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The same suite against PostgreSQL (a server must answer at POSTGRES_URL; .ci/run starts one).
+test-postgres: install staticfiles/staticfiles.json
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -p no:cacheprovider
 
 check: install
 	$(BIN)/python manage.py check --deploy
