@@ -10,14 +10,14 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import BigIntegerField, Count, Prefetch, Q, Value
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
-from . import search
+from . import search, sitemaps
 from .models import Article, Category, Organization, Person, Role
 
 HOME_LATEST = 12
@@ -276,3 +276,24 @@ def paginate_search(request, query):
         return paginator.page(int(raw) if raw.isdigit() and len(raw) < 10 else raw)
     except InvalidPage:
         raise Http404("No such page.")
+
+
+def news_sitemap(request):
+    return render(
+        request,
+        "sitemap_news.xml",
+        {"articles": sitemaps.news_articles(), "site_name": settings.NEWSROOM_SITE_NAME},
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:news_sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,6 +1,8 @@
 import json
 
 from django import template
+from django.conf import settings
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -36,3 +38,37 @@ def page_url(context, number):
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """schema.org NewsArticle for an article page."""
+    request = context["request"]
+    url = request.build_absolute_uri(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": article.standfirst,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": article.publish_at.isoformat() if article.publish_at else None,
+        "dateModified": article.updated_at.isoformat(),
+        "inLanguage": article.language,
+        "articleSection": article.category.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "author": (
+            {"@type": "Person", "name": article.byline}
+            if article.byline
+            else {"@type": "Organization", "name": settings.NEWSROOM_SITE_NAME}
+        ),
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.NEWSROOM_SITE_NAME,
+            "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static("favicon.svg"))},
+        },
+        "about": [{"@type": "Person", "name": p.name, "url": request.build_absolute_uri(p.get_absolute_url())} for p in article.people.all()],
+    }
+    if article.lead_image:
+        data["image"] = [request.build_absolute_uri(article.lead_image.url)]
+    return json_ld({k: v for k, v in data.items() if v not in (None, [], "")})

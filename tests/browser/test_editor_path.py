@@ -19,6 +19,12 @@ def pick_autocomplete(page, field, text):
     page.locator(".select2-results__option--highlighted", has_text=text).click()
 
 
+def submit(page, selector):
+    """Click a submit button and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def jpeg_bytes():
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 675), (200, 80, 40)).save(buffer, "JPEG")
@@ -33,14 +39,14 @@ def test_editor_publishes_an_article_in_a_new_subcategory(page, live_server, dja
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    submit(page, "input[type=submit]")
     assert page.locator("#site-name").is_visible()
 
     page.goto(f"{live_server.url}/admin/articles/category/add/")
     page.locator("#id_name").press_sequentially("Live streaming")
     assert page.input_value("#id_slug") == "live-streaming"  # prefilled as the editor types
     pick_autocomplete(page, "id_parent", "Dietary recipes")
-    page.click("input[name=_save]")
+    submit(page, "input[name=_save]")
     assert Category.objects.get(name="Live streaming").path == "dietary-recipes/live-streaming"
 
     page.goto(f"{live_server.url}/admin/articles/article/add/")
@@ -57,7 +63,7 @@ def test_editor_publishes_an_article_in_a_new_subcategory(page, live_server, dja
     page.fill("#id_new_tags", "food safety, Taobao Live")
     pick_autocomplete(page, "id_people", "Dai Shan")
     screenshot("admin-article-form")
-    page.click("input[name=_save]")
+    submit(page, "input[name=_save]")
     assert page.locator(".messagelist .success").is_visible(), page.content()[:2000]
 
     article = Article.objects.get()
@@ -65,7 +71,8 @@ def test_editor_publishes_an_article_in_a_new_subcategory(page, live_server, dja
     assert {t.name for t in article.tags.all()} == {"food safety", "Taobao Live"}
 
     page.goto(live_server.url + "/")
-    page.click(f"text={article.title}")
+    with page.expect_navigation():
+        page.click(f"text={article.title}")
     assert page.url == live_server.url + "/dietary-recipes/live-streaming/taobao-live-sets-rules-for-food-anchors/"
     crumbs = page.locator("nav[aria-label=Breadcrumb] li").all_inner_texts()
     assert [c.strip() for c in crumbs] == ["Recipe Complete Network", "Dietary recipes", "Live streaming", article.title]

@@ -1,0 +1,125 @@
+"""RSS 2.0 and Atom feeds for the whole site and for each category, tag and person."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from taggit.models import Tag
+
+from .models import Article, Category, Person
+
+FEED_SIZE = 30
+
+
+class LatestArticlesFeed(Feed):
+    """The site's latest published articles; subclasses narrow the list."""
+
+    description_template = None
+
+    def title(self, obj=None):
+        return settings.NEWSROOM_SITE_NAME
+
+    def description(self, obj=None):
+        return f"Latest articles from {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, obj=None):
+        return reverse("articles:home")
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        return self.articles(obj).for_listing().prefetch_related("tags")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.byline or None
+
+    def item_categories(self, item):
+        return [item.category.name, *(tag.name for tag in item.tags.all())]
+
+    def item_guid(self, item):
+        return f"article-{item.pk}"
+
+    item_guid_is_permalink = False
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestArticlesFeed.description
+
+
+class CategoryFeed(LatestArticlesFeed):
+    def get_object(self, request, path):
+        return get_object_or_404(Category, path=path.strip("/"))
+
+    def title(self, obj=None):
+        return f"{obj.full_name} | {settings.NEWSROOM_SITE_NAME}"
+
+    def description(self, obj=None):
+        return f"Latest articles in {obj.full_name}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def articles(self, obj):
+        return Article.objects.published().filter(obj.with_descendants_q())
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj=None):
+        return f"Tagged “{obj.name}” | {settings.NEWSROOM_SITE_NAME}"
+
+    def description(self, obj=None):
+        return f"Latest articles tagged {obj.name}"
+
+    def link(self, obj=None):
+        return reverse("articles:tag", args=[obj.slug])
+
+    def articles(self, obj):
+        return Article.objects.published().filter(tags=obj)
+
+
+class PersonFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Person, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} | {settings.NEWSROOM_SITE_NAME}"
+
+    def description(self, obj=None):
+        return f"Latest articles that mention {obj.name}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def articles(self, obj):
+        return Article.objects.published().filter(people=obj)
+
+
+def atom(feed_class):
+    """The Atom flavour of an RSS feed class."""
+    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed, "subtitle": feed_class.description})
+
+
+CategoryAtomFeed = atom(CategoryFeed)
+TagAtomFeed = atom(TagFeed)
+PersonAtomFeed = atom(PersonFeed)
