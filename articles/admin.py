@@ -6,9 +6,10 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
+from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
-from taggit.utils import parse_tags
 
+from .cache import content_changed
 from .models import (
     Article,
     Category,
@@ -44,9 +45,30 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         selected = list(cleaned.get("tags") or [])
         names = {tag.name for tag in selected}
-        typed = [name for name in parse_tags(cleaned.get("new_tags", "")) if name not in names]
+        # Commas only: "rural e-commerce" is one tag (taggit's parser would split it at spaces).
+        typed = [name.strip() for name in cleaned.get("new_tags", "").split(",")]
+        typed = list(dict.fromkeys(name for name in typed if name and name not in names))
+        too_long = [name for name in typed if len(name) > 100]
+        if too_long:
+            self.add_error("new_tags", f"A tag can be at most 100 characters long (“{too_long[0][:40]}…” is {len(too_long[0])}).")
         cleaned["tags"] = selected + typed
         return cleaned
+
+
+class ChangesPublicSite:
+    """Admin mixin: any save or delete here can change what readers see, so the page cache is refreshed."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -91,7 +113,7 @@ class QualityFlagFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ChangesPublicSite, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ("title", "category", "state", "publish_at", "updated_at", "thumbnail")
     list_filter = (StateFilter, "status", "category", "tags", QualityFlagFilter, "language")
@@ -160,7 +182,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ChangesPublicSite, admin.ModelAdmin):
     list_display = ("full_name", "slug", "ordering", "article_count")
     search_fields = ("name", "full_name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -203,7 +225,7 @@ class OrganizationRoleInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ChangesPublicSite, admin.ModelAdmin):
     list_display = ("name", "job_title", "alias_list")
     search_fields = ("name", "aliases__name", "job_title")
     prepopulated_fields = {"slug": ("name",)}
@@ -223,7 +245,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ChangesPublicSite, admin.ModelAdmin):
     list_display = ("name", "parent", "alias_list")
     list_select_related = ("parent",)
     search_fields = ("name", "aliases__name")
@@ -240,8 +262,17 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ChangesPublicSite, admin.ModelAdmin):
     list_display = ("person", "title", "organization", "start_date", "end_date")
     list_select_related = ("person", "organization")
     search_fields = ("person__name", "organization__name", "title")
     autocomplete_fields = ("person", "organization")
+
+
+# Renaming or deleting a tag changes article pages too.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(ChangesPublicSite, TaggitTagAdmin):
+    pass

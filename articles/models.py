@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
+from .cache import content_changed
+
 # First path segments that belong to the site itself, so no top-level category
 # may take them (its URL would shadow the page).
 RESERVED_SLUGS = frozenset(
@@ -103,7 +105,9 @@ class Category(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
+                OldPath.remember(old_path, category=self)
                 self._refresh_descendants()
+        content_changed()
 
     def _refresh_descendants(self):
         for child in self.children.all():
@@ -160,6 +164,10 @@ class Person(models.Model):
     def get_absolute_url(self):
         return reverse("articles:person", kwargs={"slug": self.slug})
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
     def clean(self):
         if self.photo and not self.photo_alt.strip():
             raise ValidationError({"photo_alt": "Describe the photo for readers who cannot see it."})
@@ -191,6 +199,10 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:organization", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
 
     def clean(self):
         ancestor = self.parent
@@ -376,7 +388,56 @@ class Article(models.Model):
             self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if self.pk:
+                before = Article.objects.filter(pk=self.pk).values_list("slug", "category__path").first()
+                if before and (before[0] != self.slug or before[1] != self.category.path):
+                    OldPath.remember(f"{before[1]}/{before[0]}", article=self)
+            super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
+
+class OldPath(models.Model):
+    """An address an article or category had before its slug or place changed; it answers with a 301."""
+
+    path = models.CharField(max_length=1000, unique=True)
+    article = models.ForeignKey(Article, null=True, blank=True, related_name="old_paths", on_delete=models.CASCADE)
+    category = models.ForeignKey(Category, null=True, blank=True, related_name="old_paths", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, category__isnull=True) | Q(article__isnull=True, category__isnull=False),
+                name="old_path_has_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"/{self.path}/ → {self.target}"
+
+    @property
+    def target(self):
+        return self.article or self.category
+
+    @classmethod
+    def remember(cls, path, *, article=None, category=None):
+        cls.objects.update_or_create(path=path, defaults={"article": article, "category": category})
+
+
+class SiteState(models.Model):
+    """One row: the content generation that keys the page cache (see articles/cache.py)."""
+
+    generation = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"generation {self.generation}"
 
 
 class SearchEntry(models.Model):

@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from . import search, sitemaps
-from .models import Article, Category, Organization, Person, Role
+from .models import Article, Category, OldPath, Organization, Person, Role
 
 HOME_LATEST = 12
 SECTION_TEASERS = 3
@@ -104,7 +104,20 @@ def path_view(request, path):
     if category is not None:
         return category_page(request, category)
     category_path, _, slug = path.rpartition("/")
-    return article_page(request, slug, category_path)
+    try:
+        return article_page(request, slug, category_path)
+    except Http404:
+        return old_path_redirect(request, path)
+
+
+def old_path_redirect(request, path):
+    """An address something had before it moved: 301 to where it is now, if readers may see it."""
+    old = OldPath.objects.filter(path=path).select_related("article__category", "category").first()
+    if old is None:
+        raise Http404("No such page.")
+    if old.article and not (request.user.is_staff or Article.objects.published().filter(pk=old.article_id).exists()):
+        raise Http404("No such page.")
+    return redirect(old.target, permanent=True)
 
 
 def category_page(request, category):

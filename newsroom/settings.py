@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "articles.cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -141,7 +142,11 @@ def cache_config(url):
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     if url.startswith("locmem://"):
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:] or "newsroom"}
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url[9:] or "newsroom",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
     raise ImproperlyConfigured(f"CACHE_URL {url!r} is not locmem://, redis:// or dummy://.")
 
 
@@ -204,6 +209,7 @@ CONTENT_SECURITY_POLICY = (
 
 # The name readers see at the root of every breadcrumb and in the header.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Recipe Complete Network")
+NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
 
 LOGGING = {

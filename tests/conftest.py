@@ -48,3 +48,13 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "a-long-pass-phrase")
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with an empty cache (pages cached by one test must not leak into the next)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -171,6 +172,8 @@ def test_json_ld_cannot_be_broken_out_of(client, make_article):
 
 
 def query_count(client, url):
+    """Queries for one uncached view of the page (the page cache's own two included)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -201,7 +204,7 @@ def test_pages_run_a_fixed_number_of_queries(client, make_article, make_category
     target = url if url != "ARTICLE" else Article.objects.first().get_absolute_url()
     many = query_count(client, target)
     assert few == many, f"{url}: {few} queries with 3 articles, {many} with 28"
-    assert many <= 8
+    assert many <= 10
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "99999", "abc", "1e3", "9" * 40])

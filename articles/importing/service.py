@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from ..cache import content_changed
 from ..models import RESERVED_SLUGS, Article, Category, Person, unique_slug
 from ..search import backend as search_backend
 from ..search import document, index_articles
@@ -413,6 +414,7 @@ class BatchWriter:
             [(a.pk, document(a, i.parsed.tags, [names[pk] for pk in i.people])) for a, i in zip(articles, items)],
             new=True,
         )
+        content_changed()
         return articles
 
     def unique_slugs(self, titles):

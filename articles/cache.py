@@ -1,0 +1,116 @@
+"""The page cache: whole public pages for anonymous readers, dropped whenever content changes.
+
+Every cached page is keyed by the site's content generation, a number kept in
+the database and raised (on commit) by every change a reader could see: an
+article, category, person, organisation or tag saved or deleted, an import.
+Raising it makes every cached page stale at once, in every server process,
+whatever cache backend holds the pages (local memory by default, Redis with
+CACHE_URL=redis://...). Pages also expire by themselves the moment the next
+scheduled article goes live or an article reaches its unpublish time.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+MAX_AGE = 60  # what browsers and CDNs may reuse without asking
+PAGE_TTL = 600  # how long this server keeps a page at most
+SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/healthz")
+
+
+def content_changed():
+    """Mark the public site as changed, once the current transaction commits."""
+    transaction.on_commit(_raise_generation)
+
+
+def _raise_generation():
+    from .models import SiteState
+
+    if not SiteState.objects.filter(pk=1).update(generation=F("generation") + 1, changed_at=timezone.now()):
+        SiteState.objects.get_or_create(pk=1, defaults={"generation": 1})
+
+
+def current_state():
+    from .models import SiteState
+
+    state = SiteState.objects.filter(pk=1).values_list("generation", "changed_at").first()
+    return state or (0, timezone.now().replace(microsecond=0))
+
+
+def seconds_until_next_change(now):
+    """Seconds until a scheduled article goes live or an article reaches its unpublish time."""
+    from .models import Article
+
+    upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
+        goes_live=Min("publish_at", filter=Q(publish_at__gt=now)),
+        goes_away=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+    )
+    times = [t for t in upcoming.values() if t is not None]
+    return max(1, int((min(times) - now) / timedelta(seconds=1)) + 1) if times else None
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.cacheable(request):
+            return self.get_response(request)
+        generation, changed_at = current_state()
+        key = "page:%d:%s" % (generation, hashlib.sha256(request.get_full_path().encode()).hexdigest())
+        response = cache.get(key)
+        if response is None:
+            response = self.get_response(request)
+            if self.storable(response):
+                self.prepare(response, changed_at)
+                timeout = PAGE_TTL
+                until = seconds_until_next_change(timezone.now())
+                if until is not None:
+                    timeout = min(timeout, until)
+                    patch_cache_control(response, max_age=min(MAX_AGE, until))
+                cache.set(key, response, timeout)
+            response["X-Cache"] = "MISS"
+        else:
+            response["X-Cache"] = "HIT"
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=_parse_date(response), response=response
+        )
+
+    @staticmethod
+    def cacheable(request):
+        return (
+            settings.NEWSROOM_PAGE_CACHE
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(SKIP_PREFIXES)
+            and not request.user.is_authenticated
+        )
+
+    @staticmethod
+    def storable(response):
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+            and not response.cookies
+        )
+
+    @staticmethod
+    def prepare(response, changed_at):
+        response["ETag"] = '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        response["Last-Modified"] = http_date(changed_at.timestamp())
+        patch_cache_control(response, public=True, max_age=MAX_AGE, stale_while_revalidate=30)
+
+
+def _parse_date(response):
+    from django.utils.http import parse_http_date_safe
+
+    value = response.get("Last-Modified")
+    return parse_http_date_safe(value) if value else None
