@@ -2,7 +2,8 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelectMultiple
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import format_html
@@ -19,6 +20,7 @@ from .models import (
     PersonAlias,
     Role,
 )
+from .images import clean_upload, update_renditions
 from .search import index_articles
 
 
@@ -31,6 +33,9 @@ class ArticleAdminForm(forms.ModelForm):
         widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
         help_text="Start typing to find an existing tag.",
     )
+    # A plain file field: Pillow's checks in images.py give clearer messages
+    # (bomb, SVG, size) than the generic "Upload a valid image".
+    lead_image = forms.FileField(required=False, widget=AdminFileWidget, help_text="JPEG, PNG, WebP or GIF.")
     new_tags = forms.CharField(
         required=False,
         label="New tags",
@@ -40,6 +45,9 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"
+
+    def clean_lead_image(self):
+        return checked_image(self.cleaned_data.get("lead_image"))
 
     def clean(self):
         cleaned = super().clean()
@@ -69,6 +77,24 @@ class ChangesPublicSite:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         content_changed()
+
+
+def checked_image(value):
+    """A newly uploaded image, checked and stripped of metadata; a stored one is left as it is."""
+    if value and isinstance(value, UploadedFile):
+        return clean_upload(value)
+    return value
+
+
+class PersonAdminForm(forms.ModelForm):
+    photo = forms.FileField(required=False, widget=AdminFileWidget, help_text="JPEG, PNG, WebP or GIF.")
+
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+    def clean_photo(self):
+        return checked_image(self.cleaned_data.get("photo"))
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -137,6 +163,8 @@ class ArticleAdmin(ChangesPublicSite, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # Inside the admin's transaction, after tags and people are saved.
         index_articles([form.instance])
+        if "lead_image" in form.changed_data:
+            update_renditions(form.instance)
 
     @admin.display(description="state", ordering="status")
     def state(self, article):
@@ -226,6 +254,7 @@ class OrganizationRoleInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(ChangesPublicSite, admin.ModelAdmin):
+    form = PersonAdminForm
     list_display = ("name", "job_title", "alias_list")
     search_fields = ("name", "aliases__name", "job_title")
     prepopulated_fields = {"slug": ("name",)}

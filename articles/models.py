@@ -309,6 +309,7 @@ class Article(models.Model):
     lead_image_alt = models.CharField("alt text", max_length=300, blank=True)
     lead_image_caption = models.CharField("caption", max_length=500, blank=True)
     lead_image_credit = models.CharField("credit", max_length=300, blank=True)
+    lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     source_name = models.CharField(
         max_length=500, blank=True, db_index=True, help_text="The file this article was imported from."
