@@ -442,16 +442,16 @@ class SiteState(models.Model):
 
 
 class SearchEntry(models.Model):
-    """PostgreSQL's search document of an article (table made by a migration on PostgreSQL only).
+    """An article's weighted search document, used on PostgreSQL (GIN-indexed there).
 
-    SQLite keeps its index in an FTS5 virtual table instead; see articles/search/.
+    SQLite keeps its index in an FTS5 virtual table instead and leaves this
+    table empty; see articles/search/.
     """
 
     article = models.OneToOneField(
-        Article, primary_key=True, on_delete=models.DO_NOTHING, db_column="article_id", related_name="+"
+        Article, primary_key=True, on_delete=models.CASCADE, db_column="article_id", related_name="+"
     )
     document = SearchVectorField()
 
     class Meta:
-        managed = False
         db_table = "articles_search_pg"

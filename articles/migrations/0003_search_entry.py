@@ -15,12 +15,11 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SearchEntry',
             fields=[
-                ('article', models.OneToOneField(db_column='article_id', on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='+', serialize=False, to='articles.article')),
+                ('article', models.OneToOneField(db_column='article_id', on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='articles.article')),
                 ('document', django.contrib.postgres.search.SearchVectorField()),
             ],
             options={
                 'db_table': 'articles_search_pg',
-                'managed': False,
             },
         ),
     ]

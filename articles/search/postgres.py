@@ -11,13 +11,9 @@ from .text import CJK_RUN, index_text, query_terms
 TABLE = "articles_search_pg"
 WEIGHTS = {"title": "A", "tags": "B", "people": "B", "standfirst": "C", "body": "D"}
 
-CREATE = [
-    f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-    "article_id bigint PRIMARY KEY REFERENCES articles_article(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
-    "document tsvector NOT NULL)",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin(document)",
-]
-DROP = [f"DROP TABLE IF EXISTS {TABLE}"]
+# The table itself is the SearchEntry model's; PostgreSQL adds the GIN index.
+CREATE = [f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin(document)"]
+DROP = [f"DROP INDEX IF EXISTS {TABLE}_document"]
 
 
 def store(documents, new=False):
