@@ -140,3 +140,14 @@ def test_role_cannot_end_before_it_starts():
 def test_entity_urls():
     assert Person.objects.get(slug="dai-shan").get_absolute_url() == "/people/dai-shan/"
     assert Organization.objects.get(slug="big-taobao").get_absolute_url() == "/organisations/big-taobao/"
+
+
+def test_slug_path_urls_match_the_url_resolver(make_category, make_article):
+    from django.urls import reverse
+
+    category = make_category("电商")
+    sub = make_category("Live streaming", parent=category)
+    article = make_article("淘宝天猫全面融合", category=sub)
+    for obj in (category, sub, article):
+        path = obj.path if isinstance(obj, Category) else f"{obj.category.path}/{obj.slug}"
+        assert obj.get_absolute_url() == reverse("articles:path", kwargs={"path": path})

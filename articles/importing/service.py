@@ -172,7 +172,17 @@ def import_files(paths, options=None, on_result=None, batch_size=BATCH_SIZE):
         report.interrupted = True
     finally:
         preparer.close()
+    if report.count(CREATED) >= 100:
+        refresh_statistics()
     return report
+
+
+def refresh_statistics():
+    """After a big import, let SQLite's planner know the tables' new shape (PostgreSQL's autovacuum does this)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")
 
 
 def write_prepared(writer, early, job, emit):

@@ -43,17 +43,25 @@ def find(query, published, offset, limit):
     expression = match_expression(query)
     if not expression:
         return 0, []
-    visible_sql, visible_params = published.values("pk").query.sql_with_params()
-    where = f"{TABLE} MATCH %s AND {TABLE}.rowid IN ({visible_sql})"
+    # The full-text match drives the query and each hit joins its article by
+    # primary key; the published() conditions come from the queryset itself,
+    # so the rule readers are held to is written in one place only.
+    compiler = published.query.get_compiler(connection=connection)
+    visible_sql, visible_params = published.query.where.as_sql(compiler, connection)
+    table = connection.ops.quote_name(published.model._meta.db_table)
+    # CROSS JOIN fixes the loop order in SQLite: full-text hits outside,
+    # articles by primary key inside (the planner otherwise may walk every
+    # published article and probe the index for each).
+    joined = f"FROM {TABLE} CROSS JOIN {table} ON {table}.id = {TABLE}.rowid WHERE {TABLE} MATCH %s AND {visible_sql}"
     params = [expression, *visible_params]
     weights = ", ".join(str(w) for w in WEIGHTS)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", params)
+        cursor.execute(f"SELECT count(*) {joined}", params)
         total = cursor.fetchone()[0]
         if not total or offset >= total:
             return total, []
         cursor.execute(
-            f"SELECT rowid FROM {TABLE} WHERE {where} ORDER BY bm25({TABLE}, {weights}), rowid DESC LIMIT %s OFFSET %s",
+            f"SELECT {TABLE}.rowid {joined} ORDER BY bm25({TABLE}, {weights}), {TABLE}.rowid DESC LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
         return total, [row[0] for row in cursor.fetchall()]
