@@ -85,11 +85,15 @@ class PageCacheMiddleware:
 
     @staticmethod
     def cacheable(request):
+        # Readers carry no session cookie (the public site never starts a
+        # session); anyone who has one may be logged in and is served fresh
+        # pages. Deciding on the cookie alone lets this middleware run before
+        # the session and authentication ones, which a cached page never needs.
         return (
             settings.NEWSROOM_PAGE_CACHE
             and request.method in ("GET", "HEAD")
             and not request.path.startswith(SKIP_PREFIXES)
-            and not request.user.is_authenticated
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
 
     @staticmethod

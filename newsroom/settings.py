@@ -68,14 +68,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "articles.cache.PageCacheMiddleware",
+    "newsroom.db_router.PrimaryForAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -128,6 +130,13 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'newsro
 if DATABASE_URL.startswith("sqlite:") and not os.environ.get("DATABASE_URL"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": database_config(DATABASE_URL)}
+# Read replicas: reads go to them, writes (and the admin, and imports) to the primary.
+REPLICA_ALIASES = []
+for number, url in enumerate(env_list("REPLICA_DATABASE_URLS"), start=1):
+    alias = f"replica{number}"
+    DATABASES[alias] = {**database_config(url), "TEST": {"MIRROR": "default"}}
+    REPLICA_ALIASES.append(alias)
+DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] not in {
     "django.db.backends.sqlite3",
     "django.db.backends.postgresql",
@@ -216,11 +225,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
 
+LOG_FORMAT = os.environ.get("NEWSROOM_LOG_FORMAT", "json")  # or "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("NEWSROOM_LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "newsroom.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "newsroom.observability.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("NEWSROOM_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

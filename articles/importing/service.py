@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from newsroom.db_router import use_primary
+
 from ..cache import content_changed
 from ..models import RESERVED_SLUGS, Article, Category, Person, unique_slug
 from ..search import backend as search_backend
@@ -134,6 +136,7 @@ def find_files(paths):
             yield given, given.name
 
 
+@use_primary()
 def import_files(paths, options=None, on_result=None, batch_size=BATCH_SIZE):
     """Import every file under ``paths``; return an ImportReport. Never raises for a bad file.
 
