@@ -15,7 +15,9 @@ def test_reader_browses_and_searches(page, live_server, make_article, make_categ
                            standfirst="淘宝天猫组织架构调整，新设三大中心。", body="淘宝和天猫在后台全面融合。\n\n戴珊负责。")
     english = make_article("Alibaba names Dai Shan head of China digital commerce", category=ecommerce,
                            body="Dai Shan will lead Taobao and Tmall.\n\nZhang Yong wrote to staff.")
-    english.people.add(Person.objects.get(slug="dai-shan"))
+    # Transactional tests flush the shipped entities, so make sure this one exists.
+    dai_shan, _ = Person.objects.get_or_create(slug="dai-shan", defaults={"name": "Dai Shan"})
+    english.people.add(dai_shan)
     index_articles([chinese, english])
 
     page.goto(live_server.url + "/")
