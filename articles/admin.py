@@ -1,12 +1,21 @@
 """The editors' tool: every model editable, with the lists and shortcuts a news desk needs."""
 
+import tempfile
+from pathlib import Path
+
+import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelectMultiple
 from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
@@ -14,13 +23,16 @@ from .cache import content_changed
 from .models import (
     Article,
     Category,
+    Correction,
     Organization,
     OrganizationAlias,
     Person,
     PersonAlias,
     Role,
 )
+from .editorial import changed_since, compare, current_fields, field_dict, preview_url, versions_of
 from .images import clean_upload, update_renditions
+from .importing.service import ImportOptions, import_files
 from .search import index_articles
 
 
@@ -42,9 +54,16 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Comma-separated, e.g. “rural e-commerce, 淘宝”.",
     )
 
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Article
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_version"].initial = self.instance.version
 
     def clean_lead_image(self):
         return checked_image(self.cleaned_data.get("lead_image"))
@@ -60,7 +79,37 @@ class ArticleAdminForm(forms.ModelForm):
         if too_long:
             self.add_error("new_tags", f"A tag can be at most 100 characters long (“{too_long[0][:40]}…” is {len(too_long[0])}).")
         cleaned["tags"] = selected + typed
+        self.check_no_lost_edit(cleaned.get("base_version"))
         return cleaned
+
+    def check_no_lost_edit(self, base_version):
+        """Refuse a save based on an older version than the one stored (optimistic locking).
+
+        The row is locked until the admin's transaction ends, so two saves cannot
+        both pass this check. The editor's text stays in the form; the message
+        says who saved meanwhile and what they changed.
+        """
+        if not self.instance.pk or base_version is None:
+            return
+        current = Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if current is None or current == base_version:
+            return
+        changed, newest = changed_since(self.instance, base_version)
+        who = ""
+        if newest is not None:
+            user = newest.revision.user
+            who = f" by {user.get_username() if user else 'an import'} at {timezone.localtime(newest.revision.date_created):%H:%M:%S}"
+        what = f" Changed meanwhile: {', '.join(changed)}." if changed else ""
+        # Saving again from this form means "I have seen the other changes; keep mine".
+        data = self.data.copy()
+        data["base_version"] = current
+        self.data = data
+        raise forms.ValidationError(
+            f"This article was saved{who} while you were editing it (version {base_version} became {current}).{what} "
+            "Your text is still in the form below: compare it with the saved version (History, then Compare), "
+            "and save again to keep yours.",
+            code="edit_conflict",
+        )
 
 
 class ChangesPublicSite:
@@ -138,9 +187,36 @@ class QualityFlagFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ("published_at", "text")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item] or [super().clean(None)]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(help_text="One or more .txt files in the breadcrumb or header format.")
+    category = forms.CharField(initial="News", help_text="For files that name no category, e.g. News/Wire.")
+    publish = forms.BooleanField(required=False, help_text="Publish at once (editors only); otherwise drafts.")
+
+
 @admin.register(Article)
-class ArticleAdmin(ChangesPublicSite, admin.ModelAdmin):
+class ArticleAdmin(ChangesPublicSite, VersionAdmin):
     form = ArticleAdminForm
+    inlines = (CorrectionInline,)
     list_display = ("title", "category", "state", "publish_at", "updated_at", "thumbnail")
     list_filter = (StateFilter, "status", "category", "tags", QualityFlagFilter, "language")
     list_select_related = ("category",)
@@ -149,15 +225,45 @@ class ArticleAdmin(ChangesPublicSite, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("category", "people", "organizations")
     actions = ["publish", "unpublish"]
-    readonly_fields = ("created_at", "updated_at", "source_name", "source_checksum", "quality_flags", "image_preview")
+    readonly_fields = ("created_at", "updated_at", "source_name", "source_checksum", "quality_flags", "image_preview",
+                       "share_preview", "version")
     save_on_top = True
+    change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
     fieldsets = (
-        (None, {"fields": ("title", "slug", "standfirst", "body", "category", "byline", "language")}),
-        ("Publishing", {"fields": ("status", "publish_at", "unpublish_at")}),
+        (None, {"fields": ("title", "slug", "standfirst", "body", "category", "byline", "language", "base_version")}),
+        ("Publishing", {"fields": ("status", "publish_at", "unpublish_at", "share_preview")}),
         ("Lead image", {"fields": ("lead_image", "image_preview", "lead_image_alt", "lead_image_caption", "lead_image_credit")}),
         ("Tags and mentions", {"fields": ("tags", "new_tags", "people", "organizations")}),
-        ("Import", {"classes": ("collapse",), "fields": ("source_name", "source_checksum", "quality_flags", "created_at", "updated_at")}),
+        ("Import", {"classes": ("collapse",), "fields": ("source_name", "source_checksum", "quality_flags", "version", "created_at", "updated_at")}),
     )
+
+    # Roles: publishing is its own permission. Without it (a Writer) the
+    # status cannot be set, and a published article can be neither changed
+    # nor deleted: the server refuses, not only the buttons.
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not self.has_publish_permission(request):
+            fields = (*fields, "status", "unpublish_at")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == Article.Status.PUBLISHED and not self.has_publish_permission(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == Article.Status.PUBLISHED and not self.has_publish_permission(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -185,28 +291,121 @@ class ArticleAdmin(ChangesPublicSite, admin.ModelAdmin):
             return "No image yet."
         return format_html('<img src="{}" alt="{}" style="max-width:320px;height:auto">', article.lead_image.url, article.lead_image_alt)
 
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+    @admin.display(description="share a preview")
+    def share_preview(self, article):
+        if not article.pk:
+            return "Save the article first."
+        if article.is_live:
+            return "The article is live; share its address."
+        days = settings.NEWSROOM_PREVIEW_MAX_AGE // 86400
+        url = preview_url(article)
+        return format_html(
+            '<a href="{}" class="share-preview">Preview link</a> (copy it to share)'
+            '<div class="help">Anyone with this link can read this draft, and only this one, for {} days.</div>',
+            url,
+            days,
+        )
+
+    def _act(self, request, queryset, change, comment):
+        """Apply ``change`` to each article, each with a revision and an admin history entry."""
+        count = 0
+        for article in queryset:
+            with reversion.create_revision():
+                change(article)
+                article.version += 1
+                article.save()
+                reversion.set_user(request.user)
+                reversion.set_comment(comment)
+            self.log_change(request, article, comment)
+            count += 1
+        return count
 
     @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["publish"])
     def publish(self, request, queryset):
         now = timezone.now()
-        count = 0
-        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+
+        def go_live(article):
             article.status = Article.Status.PUBLISHED
             article.publish_at = article.publish_at or now
-            article.save(update_fields=["status", "publish_at", "updated_at"])
-            count += 1
+
+        count = self._act(request, queryset.exclude(status=Article.Status.PUBLISHED), go_live, "Published.")
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = 0
-        for article in queryset.filter(status=Article.Status.PUBLISHED):
+        def take_down(article):
             article.status = Article.Status.DRAFT
-            article.save(update_fields=["status", "updated_at"])
-            count += 1
+
+        count = self._act(request, queryset.filter(status=Article.Status.PUBLISHED), take_down, "Unpublished.")
         self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)
+
+    def get_urls(self):
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="articles_article_import"),
+            path("<path:object_id>/compare/", self.admin_site.admin_view(self.compare_view), name="articles_article_compare"),
+        ]
+        return extra + super().get_urls()
+
+    def compare_view(self, request, object_id):
+        """Two revisions side by side, field by field; the body word by word."""
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = list(versions_of(article.pk))
+        by_id = {str(v.pk): v for v in versions}
+        newer = by_id.get(request.GET.get("b")) or (versions[0] if versions else None)
+        older = by_id.get(request.GET.get("a")) or (versions[1] if len(versions) > 1 else newer)
+        rows = compare(field_dict(older), field_dict(newer)) if newer else compare({}, current_fields(article))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": f"Compare revisions of “{article}”",
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def import_view(self, request):
+        """Upload .txt files; the same import_files() service as the command does the work."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        report = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            publish = form.cleaned_data["publish"]
+            if publish and not self.has_publish_permission(request):
+                raise PermissionDenied("Only editors can publish on import.")
+            report = import_uploaded(form.cleaned_data["files"], publish, form.cleaned_data["category"], request.user)
+            self.message_user(request, report.summary(), messages.SUCCESS if report.ok else messages.WARNING)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import articles from text files",
+            "form": form,
+            "report": report,
+            "can_publish": self.has_publish_permission(request),
+        }
+        return TemplateResponse(request, "admin/articles/article/import.html", context)
+
+
+def import_uploaded(uploads, publish, category, user):
+    """Write uploaded files to a temporary folder (names kept, paths stripped) and import them."""
+    with tempfile.TemporaryDirectory() as folder:
+        for number, upload in enumerate(uploads):
+            name = Path(upload.name).name or f"upload-{number}.txt"
+            target = Path(folder, name)
+            if target.exists():
+                target = Path(folder, f"{number}-{name}")
+            with open(target, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+        report = import_files([folder], ImportOptions(publish=publish, default_category=category, user=user))
+    for result in report.results:
+        result.path = Path(result.path).name  # the name the editor uploaded, not the temporary folder
+    return report
 
 
 @admin.register(Category)

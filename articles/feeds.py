@@ -30,13 +30,14 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return self.articles(obj).for_listing().prefetch_related("tags")[:FEED_SIZE]
+        return self.articles(obj).for_listing().prefetch_related("tags", "corrections")[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        return item.standfirst
+        notes = [f"Correction ({c.published_at:%d %B %Y}): {c.text}" for c in item.corrections.all()]
+        return "\n\n".join([item.standfirst, *notes])
 
     def item_link(self, item):
         return item.get_absolute_url()

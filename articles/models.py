@@ -325,6 +325,8 @@ class Article(models.Model):
     lead_image_caption = models.CharField("caption", max_length=500, blank=True)
     lead_image_credit = models.CharField("credit", max_length=300, blank=True)
     lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # Raised by every save; a save based on an older version is refused (no lost edits).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     source_name = models.CharField(
         max_length=500, blank=True, db_index=True, help_text="The file this article was imported from."
@@ -356,7 +358,7 @@ class Article(models.Model):
                 fields=["source_name"], condition=~Q(source_name=""), name="article_unique_source_name"
             ),
         ]
-        permissions = [("publish_article", "Can publish and unpublish articles")]
+        permissions = [("publish_article", "Can publish, unpublish and schedule articles")]
 
     def __str__(self):
         return self.title
@@ -421,6 +423,24 @@ class Article(models.Model):
         result = super().delete(*args, **kwargs)
         content_changed()
         return result
+
+
+class Correction(models.Model):
+    """A dated note of what a published article got wrong and what was changed."""
+
+    article = models.ForeignKey(Article, related_name="corrections", on_delete=models.CASCADE)
+    text = models.TextField(help_text="What was wrong, and what it says now.")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at"]
+
+    def __str__(self):
+        return f"Correction to “{self.article}” ({self.published_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
 
 
 class OldPath(models.Model):

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
-from . import search, sitemaps
-from .models import Article, Category, OldPath, Organization, Person, Role
+from . import editorial, search, sitemaps
+from .models import Article, Category, Correction, OldPath, Organization, Person, Role
 
 HOME_LATEST = 12
 SECTION_TEASERS = 3
@@ -141,25 +141,40 @@ def category_page(request, category):
     )
 
 
+def with_page_relations(queryset):
+    return queryset.select_related("category").prefetch_related(
+        "tags",
+        "corrections",
+        Prefetch("people", queryset=Person.objects.order_by("name")),
+        Prefetch("organizations", queryset=Organization.objects.order_by("name")),
+    )
+
+
 def article_page(request, slug, category_path):
     visible = Article.objects.all() if request.user.is_staff else Article.objects.published()
-    article = get_object_or_404(
-        visible.select_related("category").prefetch_related(
-            "tags",
-            Prefetch("people", queryset=Person.objects.order_by("name")),
-            Prefetch("organizations", queryset=Organization.objects.order_by("name")),
-        ),
-        slug=slug,
-    )
+    article = get_object_or_404(with_page_relations(visible), slug=slug)
     if category_path != article.category.path:
         return redirect(article, permanent=True)
+    return render_article(request, article)
+
+
+def preview_page(request, token):
+    """A draft shown to whoever holds its signed, expiring link (and only that draft)."""
+    article = editorial.article_from_preview_token(token)
+    if article is None:
+        raise Http404("This preview link is not valid or has expired.")
+    article = with_page_relations(Article.objects).get(pk=article.pk)
+    return render_article(request, article, force_preview=True)
+
+
+def render_article(request, article, force_preview=False):
     related = (
         Article.objects.published()
         .filter(category=article.category)
         .exclude(pk=article.pk)
         .for_listing()[:RELATED_ARTICLES]
     )
-    preview = not article.is_live
+    preview = force_preview or not article.is_live
     response = render(
         request,
         "articles/article.html",
@@ -300,6 +315,19 @@ def paginate_search(request, query):
         return paginator.page(int(raw) if raw.isdigit() and len(raw) < 10 else raw)
     except InvalidPage:
         raise Http404("No such page.")
+
+
+def corrections_page(request):
+    corrections = (
+        Correction.objects.filter(article__in=Article.objects.published())
+        .select_related("article__category")
+        .order_by("-published_at")
+    )
+    return render(
+        request,
+        "articles/corrections.html",
+        {"page": paginate(request, corrections), "breadcrumbs": trail(Crumb("Corrections", reverse("articles:corrections")))},
+    )
 
 
 def news_sitemap(request):

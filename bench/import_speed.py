@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/import_speed.py            # 1,000 and 10,000 files
     .venv/bin/python bench/import_speed.py --files 10000 --only
+    DATABASE_URL=postgres://postgres@127.0.0.1/newsroom_bench .venv/bin/python bench/import_speed.py --files 10000
 
 Each size runs in its own process, so peak memory (max RSS) is that run's own.
 Prints files/s for a first import (everything created, entity linking and
@@ -36,7 +37,12 @@ def run_one(count):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         os.environ["NEWSROOM_DATA_DIR"] = str(tmp / "data")
-        os.environ.pop("DATABASE_URL", None)
+        url = os.environ.get("DATABASE_URL", "")
+        if url.startswith("postgres"):
+            # A fresh database each run.
+            name = url.rsplit("/", 1)[1]
+            subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
+            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
         sys.path.insert(0, str(ROOT))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
         import django
@@ -75,6 +81,7 @@ def main():
     if args.only:
         print(json.dumps(run_one(args.files[0])))
         return
+    print(f"database: {os.environ.get('DATABASE_URL', 'SQLite').split('@')[-1]}")
     print(f"{'files':>7} {'first import':>14} {'re-run':>10} {'peak RSS':>10}")
     for count in args.files:
         out = subprocess.run([sys.executable, __file__, "--only", "--files", str(count)], check=True, capture_output=True, text=True)

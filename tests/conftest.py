@@ -58,3 +58,12 @@ def empty_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# The article change form's corrections inline, with no corrections: admin POSTs need it.
+NO_CORRECTIONS = {
+    "corrections-TOTAL_FORMS": "0",
+    "corrections-INITIAL_FORMS": "0",
+    "corrections-MIN_NUM_FORMS": "0",
+    "corrections-MAX_NUM_FORMS": "1000",
+}

@@ -8,6 +8,8 @@ from taggit.models import Tag
 from articles.models import Article, Category, Organization, Person, Role
 from tests.html import parse_html
 
+from tests.conftest import NO_CORRECTIONS  # noqa: E402
+
 pytestmark = pytest.mark.django_db
 
 REGISTERED = [Article, Category, Person, Organization, Role, Tag]
@@ -62,7 +64,7 @@ def test_editor_creates_a_subcategory_and_publishes_an_article(staff_client, cli
             "lead_image_caption": "",
             "lead_image_credit": "",
             "tags": [Tag.objects.get(name="Taobao").pk],
-            "new_tags": "food safety, 淘宝",
+            **NO_CORRECTIONS, "new_tags": "food safety, 淘宝",
             "people": [Person.objects.get(slug="dai-shan").pk],
             "organizations": [Organization.objects.get(slug="taobao-live").pk],
         },

@@ -13,6 +13,8 @@ from articles.cache import seconds_until_next_change
 from articles.models import Article, Category, Person
 from tests.html import parse_html
 
+from tests.conftest import NO_CORRECTIONS  # noqa: E402
+
 pytestmark = pytest.mark.django_db
 
 
@@ -104,7 +106,7 @@ def test_admin_tag_change_refreshes_the_cache(client, staff_client, make_article
                 "byline": "", "language": "en", "status": "published",
                 "publish_at_0": article.publish_at.strftime("%Y-%m-%d"), "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
                 "unpublish_at_0": "", "unpublish_at_1": "", "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
-                "new_tags": "freshly added tag",
+                **NO_CORRECTIONS, "new_tags": "freshly added tag",
             },
         )
     assert response.status_code == 302

@@ -9,6 +9,8 @@ from articles.images import clean_upload, make_renditions, open_checked
 from articles.models import Article
 from tests.html import parse_html
 
+from tests.conftest import NO_CORRECTIONS  # noqa: E402
+
 pytestmark = pytest.mark.django_db
 
 
@@ -92,7 +94,7 @@ def test_admin_upload_makes_renditions_and_srcset(staff_client, client, section)
             "title": "With a picture", "slug": "with-a-picture", "standfirst": "s", "body": "b", "category": section.pk,
             "byline": "", "language": "en", "status": "published", "publish_at_0": "", "publish_at_1": "",
             "unpublish_at_0": "", "unpublish_at_1": "", "lead_image": upload, "lead_image_alt": "Harbour at dusk",
-            "lead_image_caption": "", "lead_image_credit": "", "new_tags": "",
+            "lead_image_caption": "", "lead_image_credit": "", **NO_CORRECTIONS, "new_tags": "",
         },
     )
     assert response.status_code == 302
@@ -114,7 +116,7 @@ def test_admin_refuses_a_bomb_with_a_form_error(staff_client, section, settings)
             "title": "Bomb", "slug": "bomb", "standfirst": "s", "body": "b", "category": section.pk, "byline": "",
             "language": "en", "status": "draft", "publish_at_0": "", "publish_at_1": "", "unpublish_at_0": "",
             "unpublish_at_1": "", "lead_image": image_file("PNG", (20000, 10000), "bomb.png", mode="1"),
-            "lead_image_alt": "x", "lead_image_caption": "", "lead_image_credit": "", "new_tags": "",
+            "lead_image_alt": "x", "lead_image_caption": "", "lead_image_credit": "", **NO_CORRECTIONS, "new_tags": "",
         },
     )
     assert response.status_code == 200
@@ -130,7 +132,7 @@ def test_admin_requires_alt_text_with_an_image(staff_client, section):
             "title": "No alt", "slug": "no-alt", "standfirst": "s", "body": "b", "category": section.pk, "byline": "",
             "language": "en", "status": "draft", "publish_at_0": "", "publish_at_1": "", "unpublish_at_0": "",
             "unpublish_at_1": "", "lead_image": image_file(), "lead_image_alt": "", "lead_image_caption": "",
-            "lead_image_credit": "", "new_tags": "",
+            "lead_image_credit": "", **NO_CORRECTIONS, "new_tags": "",
         },
     )
     assert response.status_code == 200

@@ -9,6 +9,8 @@ from articles.search import index_articles, search
 from articles.search.text import index_text, query_terms
 from tests.html import parse_html
 
+from tests.conftest import NO_CORRECTIONS  # noqa: E402
+
 pytestmark = pytest.mark.django_db
 
 
@@ -115,7 +117,7 @@ def test_admin_save_updates_the_index(staff_client, indexed):
             "category": article.category.pk, "byline": "", "language": "en", "status": "published",
             "publish_at_0": article.publish_at.strftime("%Y-%m-%d"), "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
             "unpublish_at_0": "", "unpublish_at_1": "", "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
-            "new_tags": "",
+            **NO_CORRECTIONS, "new_tags": "",
         },
     )
     assert response.status_code == 302

@@ -20,6 +20,7 @@ from datetime import datetime, time
 from itertools import chain, islice
 from pathlib import Path
 
+import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -100,6 +101,7 @@ class ImportOptions:
     encoding: str | None = None
     max_size: int = DEFAULT_MAX_SIZE
     dry_run: bool = False
+    user: object = None  # who the revisions are recorded for (None: the import itself)
 
 
 @dataclass
@@ -427,6 +429,11 @@ class BatchWriter:
             [(a.pk, document(a, i.parsed.tags, [names[pk] for pk in i.people])) for a, i in zip(articles, items)],
             new=True,
         )
+        with reversion.create_revision(manage_manually=True):
+            reversion.set_user(self.options.user)
+            reversion.set_comment("Imported")
+            for article in articles:
+                reversion.add_to_revision(article)
         content_changed()
         return articles
 
@@ -476,7 +483,14 @@ def category_names(options):
 
 @transaction.atomic
 def save_article(item, options, categories):
-    """Create or update the article from one file, all or nothing."""
+    """Create or update the article from one file, all or nothing, with a revision."""
+    with reversion.create_revision():
+        reversion.set_user(options.user)
+        reversion.set_comment(f"Imported from {item.source_name}")
+        return _save_article(item, options, categories)
+
+
+def _save_article(item, options, categories):
     parsed = item.parsed
     category = categories.get(parsed.category_path or category_names(options))
     article = Article.objects.select_for_update().filter(source_name=item.source_name).first()
@@ -498,6 +512,8 @@ def save_article(item, options, categories):
         article.publish_at = publish_time(parsed)
     if options.publish:
         article.status = Article.Status.PUBLISHED
+    if outcome == UPDATED:
+        article.version += 1  # an editor's form based on the older version will be refused
     article.save()
     if parsed.tags:
         article.tags.add(*parsed.tags)

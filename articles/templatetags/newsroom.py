@@ -69,6 +69,11 @@ def article_json_ld(context, article):
         },
         "about": [{"@type": "Person", "name": p.name, "url": request.build_absolute_uri(p.get_absolute_url())} for p in article.people.all()],
     }
+    corrections = list(article.corrections.all())
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.published_at.isoformat()} for c in corrections
+        ]
     if article.lead_image:
         data["image"] = [request.build_absolute_uri(article.lead_image.url)]
     return json_ld({k: v for k, v in data.items() if v not in (None, [], "")})

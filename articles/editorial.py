@@ -1,0 +1,127 @@
+"""Editorial services shared by the admin, the import and the public preview: revisions, diffs,
+conflicts between editors, and signed preview links."""
+
+import difflib
+import re
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from reversion.models import Version
+
+from .models import Article
+
+# The fields an editor compares between revisions, in the order a page shows them.
+COMPARED_FIELDS = [
+    ("title", "Title"),
+    ("standfirst", "Standfirst"),
+    ("body", "Body"),
+    ("category", "Category"),
+    ("byline", "Byline"),
+    ("status", "Status"),
+    ("publish_at", "Publish time"),
+    ("unpublish_at", "Unpublish time"),
+    ("lead_image", "Lead image"),
+    ("lead_image_alt", "Alt text"),
+    ("lead_image_caption", "Caption"),
+    ("lead_image_credit", "Credit"),
+    ("people", "People"),
+    ("organizations", "Organisations"),
+]
+PREVIEW_SALT = "newsroom.preview"
+WORDS = re.compile(r"\S+|\s+")
+
+
+def versions_of(article_pk):
+    """Revisions of an article, newest first, with who made them."""
+    return (
+        Version.objects.get_for_object_reference(Article, article_pk)
+        .select_related("revision", "revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def comparable(fields):
+    return {name: fields.get(name) for name, _ in COMPARED_FIELDS}
+
+
+def current_fields(article):
+    data = {name: getattr(article, name, None) for name, _ in COMPARED_FIELDS if name not in ("category", "people", "organizations")}
+    data["category"] = article.category_id
+    data["people"] = sorted(article.people.values_list("pk", flat=True)) if article.pk else []
+    data["organizations"] = sorted(article.organizations.values_list("pk", flat=True)) if article.pk else []
+    data["lead_image"] = article.lead_image.name if article.lead_image else ""
+    return data
+
+
+def field_dict(version):
+    data = dict(version.field_dict)
+    data["category"] = data.pop("category_id", data.get("category"))
+    for name in ("people", "organizations"):
+        data[name] = sorted(data.get(name) or [])
+    image = data.get("lead_image")
+    data["lead_image"] = getattr(image, "name", image) or ""
+    return comparable(data)
+
+
+def changed_fields(before, after):
+    return [label for name, label in COMPARED_FIELDS if _norm(before.get(name)) != _norm(after.get(name))]
+
+
+def _norm(value):
+    return "" if value is None else value
+
+
+def changed_since(article, base_version):
+    """What changed in ``article`` since the revision that had ``base_version``, and who saved last.
+
+    Returns (labels of changed fields, the newest Version or None).
+    """
+    versions = list(versions_of(article.pk)[:50])
+    newest = versions[0] if versions else None
+    base = next((v for v in versions if v.field_dict.get("version") == base_version), None)
+    if base is None:
+        return [], newest
+    return changed_fields(field_dict(base), current_fields(article)), newest
+
+
+def word_diff(old, new):
+    """An HTML word-by-word diff, every piece escaped: <del> for removed words, <ins> for added ones."""
+    old_words, new_words = WORDS.findall(old or ""), WORDS.findall(new or "")
+    out = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(old_words[a1:a2])))
+            continue
+        if a2 > a1:
+            out.append(f"<del>{escape(''.join(old_words[a1:a2]))}</del>")
+        if b2 > b1:
+            out.append(f"<ins>{escape(''.join(new_words[b1:b2]))}</ins>")
+    return mark_safe("".join(out))
+
+
+def compare(old, new):
+    """Rows of (label, old value, new value, html diff or None, changed?) for two field dicts."""
+    rows = []
+    for name, label in COMPARED_FIELDS:
+        a, b = _norm(old.get(name)), _norm(new.get(name))
+        diff = word_diff(str(a), str(b)) if isinstance(a, str) and isinstance(b, str) and a != b else None
+        rows.append((label, a, b, diff, a != b))
+    return rows
+
+
+def preview_url(article):
+    """A signed link that lets anyone holding it read this one draft until it expires."""
+    token = signing.TimestampSigner(salt=PREVIEW_SALT).sign(str(article.pk))
+    return reverse("articles:preview", args=[token])
+
+
+def article_from_preview_token(token):
+    """The article a preview token names, or None if the token is forged or has expired."""
+    try:
+        pk = signing.TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=settings.NEWSROOM_PREVIEW_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Article.objects.select_related("category").filter(pk=pk).first()
