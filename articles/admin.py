@@ -30,7 +30,7 @@ from .models import (
     PersonAlias,
     Role,
 )
-from .editorial import changed_since, compare, current_fields, field_dict, preview_url, versions_of
+from .editorial import changed_fields, changed_since, compare, current_fields, field_dict, preview_url, versions_of
 from .images import clean_upload, update_renditions
 from .importing.service import ImportOptions, import_files
 from .search import index_articles
@@ -95,6 +95,16 @@ class ArticleAdminForm(forms.ModelForm):
         if current is None or current == base_version:
             return
         changed, newest = changed_since(self.instance, base_version)
+        if not changed:
+            # No revision of the version the editor started from: name the
+            # fields where the saved article and the editor's form differ.
+            saved = current_fields(self.instance)
+            mine = {**saved, **{k: v for k, v in self.cleaned_data.items() if k in saved}}
+            mine["category"] = getattr(mine.get("category"), "pk", mine.get("category"))
+            for name in ("people", "organizations"):
+                mine[name] = sorted(getattr(x, "pk", x) for x in (mine.get(name) or []))
+            mine["lead_image"] = getattr(mine.get("lead_image"), "name", mine.get("lead_image")) or ""
+            changed = changed_fields(saved, mine)
         who = ""
         if newest is not None:
             user = newest.revision.user
@@ -200,6 +210,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,text/plain"}))
+        kwargs.setdefault("allow_empty_file", True)  # the import report says "empty" itself
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

@@ -11,10 +11,23 @@ class Node:
     def text(self):
         return "".join(part if isinstance(part, str) else part.text() for part in self.text_parts).strip()
 
+    def matches(self, tag, attrs):
+        if tag is not None and self.tag != tag:
+            return False
+        for key, wanted in attrs.items():
+            name = key.rstrip("_").replace("_", "-")
+            value = self.attrs.get(name)
+            if name == "class":  # one of the element's classes, as CSS selects it
+                if wanted not in (value or "").split():
+                    return False
+            elif value != wanted:
+                return False
+        return True
+
     def find_all(self, tag=None, **attrs):
         found = []
         for child in self.children:
-            if (tag is None or child.tag == tag) and all(child.attrs.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items()):
+            if child.matches(tag, attrs):
                 found.append(child)
             found.extend(child.find_all(tag, **attrs))
         return found

@@ -3,6 +3,7 @@
 import signal
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importing.service import DEFAULT_CATEGORY, DEFAULT_MAX_SIZE, FAILED, ImportOptions, import_files
@@ -31,15 +32,24 @@ class Command(BaseCommand):
         parser.add_argument("--encoding", help="decode files with this encoding when they are not UTF-8 or marked by a BOM")
         parser.add_argument("--max-size", default=str(DEFAULT_MAX_SIZE), type=parse_size,
                             help="skip files larger than this (default 10M)")
+        parser.add_argument("--user", help="record the revisions for this user; --publish then needs their publish permission")
 
     def handle(self, *args, **options):
         paths = options["paths"]
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"no user named {options['user']!r}")
+            if options["publish"] and not user.has_perm("articles.publish_article"):
+                raise CommandError(f"{user.get_username()} may not publish: import without --publish, as drafts")
         import_options = ImportOptions(
             publish=options["publish"],
             default_category=options["category"],
             encoding=options["encoding"],
             max_size=options["max_size"],
             dry_run=options["dry_run"],
+            user=user,
         )
         verbosity = options["verbosity"]
         progress = Progress(self.stderr._out) if self.stdout.isatty() and verbosity >= 1 else None
