@@ -12,6 +12,7 @@ re-run or a second run at the same time cannot make duplicates.
 """
 
 import hashlib
+import json
 import multiprocessing
 import os
 import signal
@@ -22,9 +23,12 @@ from pathlib import Path
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.encoding import is_protected_type
 from django.utils.text import slugify
+from reversion.models import Revision, Version
 from taggit.models import Tag, TaggedItem
 
 from newsroom.db_router import use_primary
@@ -438,11 +442,7 @@ class BatchWriter:
             [(a.pk, document(a, i.parsed.tags, [names[pk] for pk in i.people])) for a, i in zip(articles, items)],
             new=True,
         )
-        with reversion.create_revision(manage_manually=True):
-            reversion.set_user(self.options.user)
-            reversion.set_comment("Imported")
-            for article in articles:
-                reversion.add_to_revision(article)
+        bulk_revision(articles, items, self.options.user)
         content_changed()
         return articles
 
@@ -474,6 +474,36 @@ class BatchWriter:
         if missing:
             self.person_names.update(Person.objects.filter(pk__in=missing).values_list("pk", "name"))
         return self.person_names
+
+
+def bulk_revision(articles, items, user):
+    """One revision holding a version of each new article, written in two statements.
+
+    The versions hold what django-reversion's own JSON serializer writes (so
+    its history, compare and restore read them as usual); building them here
+    from what the batch already knows avoids a serializer pass and two m2m
+    queries per article, which cost two thirds of the import's speed.
+    """
+    revision = Revision.objects.create(date_created=timezone.now(), user=user, comment="Imported")
+    content_type = ContentType.objects.get_for_model(Article)
+    fields = [f for f in Article._meta.concrete_fields if f.serialize and not f.primary_key]
+    versions = []
+    for article, item in zip(articles, items):
+        data = {}
+        for f in fields:
+            if f.remote_field is not None:
+                data[f.name] = getattr(article, f.attname)
+            else:
+                value = f.value_from_object(article)
+                data[f.name] = value if is_protected_type(value) else f.value_to_string(article)
+        data["people"] = sorted(item.people)
+        data["organizations"] = sorted(item.organizations)
+        versions.append(Version(
+            revision=revision, object_id=str(article.pk), content_type=content_type, db="default", format="json",
+            serialized_data=json.dumps([{"model": "articles.article", "pk": article.pk, "fields": data}], cls=DjangoJSONEncoder),
+            object_repr=str(article)[:191],
+        ))
+    Version.objects.bulk_create(versions)
 
 
 def insert_rows(model, columns, rows):
