@@ -110,7 +110,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 def _reject_binary(text: str) -> str:
     controls = len(CONTROL.findall(text))
-    if controls > max(2, len(text) // 100):
+    if controls > max(8, len(text) // 100):
         raise ImportFailure("the file holds binary data (control characters), not text")
     return text
 
