@@ -124,8 +124,10 @@ def database_config(url):
     instead of failing with "database is locked" half way through.
     """
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")))
+    read_only = env_bool("NEWSROOM_DATABASE_READ_ONLY")  # maintenance: reads work, writes are refused
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0 if config["NAME"] == ":memory:" else config["CONN_MAX_AGE"]
+        max_pages = os.environ.get("NEWSROOM_SQLITE_MAX_PAGES")  # an optional cap on the file's size
         config["OPTIONS"] = {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",
@@ -135,8 +137,12 @@ def database_config(url):
                 "PRAGMA foreign_keys=ON;"
                 "PRAGMA busy_timeout=30000;"
                 "PRAGMA temp_store=MEMORY;"
+                + (f"PRAGMA max_page_count={int(max_pages)};" if max_pages else "")
+                + ("PRAGMA query_only=ON;" if read_only else "")
             ),
         }
+    elif read_only:
+        config.setdefault("OPTIONS", {})["options"] = "-c default_transaction_read_only=on"
     return config
 
 

@@ -399,6 +399,9 @@ class BatchWriter:
                 self.categories.clear()
                 if attempt:
                     return FileResult(item.display, FAILED, f"the database refused the article ({exc})", index=item.index)
+            except DatabaseError as exc:
+                self.categories.clear()
+                return FileResult(item.display, FAILED, describe_database_error(exc), index=item.index)
 
     def bulk_create(self, items):
         """Insert new articles with their links, tags and search documents in a few statements."""
@@ -474,6 +477,18 @@ class BatchWriter:
         if missing:
             self.person_names.update(Person.objects.filter(pk__in=missing).values_list("pk", "name"))
         return self.person_names
+
+
+def describe_database_error(exc):
+    """A database failure in words an editor can act on; what was committed before stays."""
+    text = str(exc).lower()
+    if "full" in text:
+        return "the database or its disk is full; nothing of this file was stored (free space, then run again)"
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return "the database is read-only; nothing of this file was stored"
+    if "locked" in text:
+        return "the database stayed locked by another writer; nothing of this file was stored (run again)"
+    return f"the database refused the write ({str(exc).splitlines()[0][:200]}); nothing of this file was stored"
 
 
 def bulk_revision(articles, items, user):
