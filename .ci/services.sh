@@ -46,6 +46,12 @@ stop_services() {
   if [ -n "$STARTED_REDIS" ]; then redis-cli -h 127.0.0.1 -p 6379 shutdown nosave >/dev/null 2>&1 || true; fi
 }
 
+ensure_wrk() {
+  if command -v wrk >/dev/null; then return; fi
+  echo "wrk is not installed: installing Debian's wrk for the load test"
+  apt_install wrk
+}
+
 ensure_chromium() {
   if [ -x /usr/bin/chromium ]; then return; fi
   echo "Chromium is not installed: installing Debian's chromium for the browser tests"
