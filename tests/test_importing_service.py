@@ -1,5 +1,4 @@
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command

@@ -3,14 +3,14 @@
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.servers import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -30,22 +30,9 @@ def test_mixed_reads_at_32_connections_have_no_errors(tmp_path, capsys):
     run("migrate", "-v0")
     run("collectstatic", "--noinput", "-v0")
     run("import_articles", str(ROOT / "samples"), "--publish", "-v0")
-    port = 8900 + os.getpid() % 90
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "newsroom.wsgi"], cwd=ROOT,
-        env={**env, "NEWSROOM_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "GUNICORN_ACCESS_LOG": "/dev/null"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
-        paths = ["/", "/dietary-recipes/", "/dietary-recipes/honey-pomelo-live-app/", "/search/?q=taobao",
-                 "/search/?q=%E6%B7%98%E5%AE%9D", "/feed/", "/feed/atom/", "/business/e-commerce/", "/people/dai-shan/"]
+    paths = ["/", "/dietary-recipes/", "/dietary-recipes/honey-pomelo-live-app/", "/search/?q=taobao",
+             "/search/?q=%E6%B7%98%E5%AE%9D", "/feed/", "/feed/atom/", "/business/e-commerce/", "/people/dai-shan/"]
+    with gunicorn(env, 8900) as (base, _):
         for path in paths:
             assert urllib.request.urlopen(base + path, timeout=10).status == 200, path
         result = subprocess.run(
@@ -53,9 +40,6 @@ def test_mixed_reads_at_32_connections_have_no_errors(tmp_path, capsys):
              base, "--", *paths],
             capture_output=True, text=True, timeout=DURATION + 60,
         )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
     out = result.stdout
     assert "Non-2xx or 3xx responses" not in out, out
     assert "Socket errors" not in out, out

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import gunicorn
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 pytestmark = pytest.mark.slow
@@ -151,19 +153,7 @@ def test_a_read_only_database_gives_a_clear_error(database, tmp_path):
 
 def test_reads_go_on_while_an_import_writes(database, tmp_path):
     manage("collectstatic", "--noinput", "-v0", env=database)
-    port = 8600 + os.getpid() % 300
-    server_env = {**database, "NEWSROOM_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2",
-                  "GUNICORN_ACCESS_LOG": "/dev/null", "NEWSROOM_PAGE_CACHE": "0"}
-    server = subprocess.Popen([str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "newsroom.wsgi"],
-                              cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(database, 8600, NEWSROOM_PAGE_CACHE="0") as (base, server):
         statuses, stop = [], threading.Event()
 
         def reader():
@@ -185,11 +175,8 @@ def test_reads_go_on_while_an_import_writes(database, tmp_path):
         stop.set()
         for thread in threads:
             thread.join(timeout=30)
-        assert result.returncode == 0, result.stderr[-2000:]
-        assert "database is locked" not in result.stderr
-        assert len(statuses) > 50
-        assert [s for s in statuses if s >= 500] == []
-    finally:
-        server.send_signal(signal.SIGTERM)
-        _, errors = server.communicate(timeout=30)
-    assert "database is locked" not in errors
+    errors = server.stderr.read()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "database is locked" not in result.stderr + errors
+    assert len(statuses) > 50
+    assert [s for s in statuses if s >= 500] == []
