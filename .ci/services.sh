@@ -10,6 +10,12 @@ apt_install() {
 }
 
 ensure_postgres() {
+  start_postgres
+  # The database the suite names (its test database is made beside it).
+  createdb -h 127.0.0.1 -U postgres newsroom 2>/dev/null || true
+}
+
+start_postgres() {
   if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
   if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
     echo "PostgreSQL is not installed: installing it from Debian's packages"
