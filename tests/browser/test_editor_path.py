@@ -1,8 +1,9 @@
-"""An editor's first day: log in, make a subsection, write and illustrate an article, publish, read it."""
+"""An editor's first day: log in, make a subsection, write and illustrate an article, preview, publish, read it."""
 
 import io
 
 import pytest
+from django.test import Client
 from PIL import Image
 
 from articles.models import Article, Category
@@ -31,7 +32,9 @@ def jpeg_bytes():
     return buffer.getvalue()
 
 
-def test_editor_publishes_an_article_in_a_new_subcategory(page, live_server, django_user_model, screenshot, tmp_path, settings):
+def test_editor_writes_previews_and_publishes_an_article_in_a_new_subcategory(
+    browser, page, live_server, django_user_model, screenshot, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     django_user_model.objects.create_superuser("editor", "editor@example.com", PASSWORD)
     Category.objects.create(name="Dietary recipes")
@@ -54,7 +57,6 @@ def test_editor_publishes_an_article_in_a_new_subcategory(page, live_server, dja
     page.fill("#id_standfirst", "Anchors who sell food must show licences on screen.")
     page.fill("#id_body", "First paragraph.\n\nSecond paragraph about Dai Shan.")
     pick_autocomplete(page, "id_category", "Live streaming")
-    page.select_option("#id_status", "published")
     image = tmp_path / "anchor.jpg"
     image.write_bytes(jpeg_bytes())
     page.set_input_files("#id_lead_image", str(image))
@@ -63,6 +65,20 @@ def test_editor_publishes_an_article_in_a_new_subcategory(page, live_server, dja
     page.fill("#id_new_tags", "food safety, Taobao Live")
     pick_autocomplete(page, "id_people", "Dai Shan")
     screenshot("admin-article-form")
+    submit(page, "input[name=_continue]")  # saved as a draft
+    assert page.locator(".messagelist .success").is_visible(), page.content()[:2000]
+
+    # Preview: the signed link shows the draft to someone with no account, marked as a preview.
+    preview_link = page.locator("a.share-preview").get_attribute("href")
+    guest = browser.new_context()
+    guest_page = guest.new_page()
+    guest_page.goto(live_server.url + preview_link)
+    assert guest_page.locator("h1").inner_text() == "Taobao Live sets rules for food anchors"
+    assert guest_page.locator(".preview-banner").is_visible()
+    guest.close()
+    assert Client().get(Article.objects.get().get_absolute_url()).status_code == 404  # not public yet
+
+    page.select_option("#id_status", "published")
     submit(page, "input[name=_save]")
     assert page.locator(".messagelist .success").is_visible(), page.content()[:2000]
 
