@@ -55,6 +55,12 @@ class ArticleAdminForm(forms.ModelForm):
     )
 
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    keep_live_version = forms.BooleanField(
+        required=False,
+        label="Keep the live version",
+        help_text="For a published article: save these text changes as pending. Readers keep seeing the live "
+        "version until an editor publishes the pending changes.",
+    )
 
     class Meta:
         model = Article
@@ -64,6 +70,12 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
+        if self.instance.pending_changes:
+            # Editors carry on with the rework, not the live text.
+            for name in Article.PENDING_FIELDS:
+                if name in self.instance.pending_changes and name in self.fields:
+                    self.initial[name] = self.instance.pending_changes[name]
+            self.fields["keep_live_version"].initial = True
 
     def clean_lead_image(self):
         return checked_image(self.cleaned_data.get("lead_image"))
@@ -235,15 +247,15 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("category", "people", "organizations")
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "publish_pending", "unpublish"]
     readonly_fields = ("created_at", "updated_at", "source_name", "source_checksum", "quality_flags", "image_preview",
-                       "share_preview", "version")
+                       "share_preview", "version", "pending_summary")
     save_on_top = True
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
     fieldsets = (
         (None, {"fields": ("title", "slug", "standfirst", "body", "category", "byline", "language", "base_version")}),
-        ("Publishing", {"fields": ("status", "publish_at", "unpublish_at", "share_preview")}),
+        ("Publishing", {"fields": ("status", "publish_at", "unpublish_at", "keep_live_version", "pending_summary", "share_preview")}),
         ("Lead image", {"fields": ("lead_image", "image_preview", "lead_image_alt", "lead_image_caption", "lead_image_credit")}),
         ("Tags and mentions", {"fields": ("tags", "new_tags", "people", "organizations")}),
         ("Import", {"classes": ("collapse",), "fields": ("source_name", "source_checksum", "quality_flags", "version", "created_at", "updated_at")}),
@@ -274,6 +286,15 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.version += 1
+            live = Article.objects.get(pk=obj.pk)
+            if form.cleaned_data.get("keep_live_version") and live.is_live:
+                # The text changes wait aside; the live text stays as it is.
+                obj.pending_changes = {name: getattr(obj, name) for name in Article.PENDING_FIELDS}
+                obj.pending_changes.update(saved_by=request.user.get_username(), saved_at=timezone.now().isoformat())
+                for name in Article.PENDING_FIELDS:
+                    setattr(obj, name, getattr(live, name))
+            else:
+                obj.pending_changes = None  # a normal save publishes what the form holds
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -287,7 +308,9 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
     def state(self, article):
         label = article.state_label
         if label == "Scheduled":
-            return format_html("⏰ Scheduled for {}", timezone.localtime(article.publish_at).strftime("%d %b %Y %H:%M"))
+            label = format_html("⏰ Scheduled for {}", timezone.localtime(article.publish_at).strftime("%d %b %Y %H:%M"))
+        if article.pending_changes:
+            label = format_html("{} · changes pending", label)
         return label
 
     @admin.display(description="image")
@@ -301,6 +324,16 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
         if not article.lead_image:
             return "No image yet."
         return format_html('<img src="{}" alt="{}" style="max-width:320px;height:auto">', article.lead_image.url, article.lead_image_alt)
+
+    @admin.display(description="pending changes")
+    def pending_summary(self, article):
+        if not article.pending_changes:
+            return "None: readers see what this form shows."
+        return format_html(
+            "Saved by {} at {}. Readers see the live version; the form shows the pending one. "
+            "Publish them with the “Publish pending changes” action, or save without “Keep the live version”.",
+            article.pending_changes.get("saved_by", "?"), article.pending_changes.get("saved_at", "?")[:16].replace("T", " "),
+        )
 
     @admin.display(description="share a preview")
     def share_preview(self, article):
@@ -341,6 +374,13 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
 
         count = self._act(request, queryset.exclude(status=Article.Status.PUBLISHED), go_live, "Published.")
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Publish pending changes of selected articles", permissions=["publish"])
+    def publish_pending(self, request, queryset):
+        count = self._act(request, queryset.filter(pending_changes__isnull=False), Article.publish_pending_changes,
+                          "Published pending changes.")
+        index_articles(queryset)
+        self.message_user(request, f"Published the pending changes of {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):

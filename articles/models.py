@@ -53,7 +53,7 @@ def slug_path_url(path):
     """The URL of a category or article slug path: what reverse("articles:path") gives, without
     the URL resolver's cost (a list page builds dozens). Slugs hold only letters, digits, - and _,
     so percent-encoding the non-ASCII ones is all the quoting needed."""
-    return iri_to_uri(f"{get_script_prefix()}{path}/")
+    return iri_to_uri(f"{get_script_prefix()}{path}/")  # the same as reverse("articles:path", ...)
 
 
 class Category(models.Model):
@@ -327,6 +327,8 @@ class Article(models.Model):
     lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     # Raised by every save; a save based on an older version is refused (no lost edits).
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Rework of a live article, kept aside until an editor publishes it; readers see the live text.
+    pending_changes = models.JSONField(null=True, blank=True, editable=False)
 
     source_name = models.CharField(
         max_length=500, blank=True, db_index=True, help_text="The file this article was imported from."
@@ -365,6 +367,21 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return slug_path_url(f"{self.category.path}/{self.slug}")
+
+    PENDING_FIELDS = ("title", "standfirst", "body", "byline", "lead_image_alt", "lead_image_caption", "lead_image_credit")
+
+    def with_pending_changes(self):
+        """This article as it will read once its pending changes are published (not saved)."""
+        if self.pending_changes:
+            for name in self.PENDING_FIELDS:
+                if name in self.pending_changes:
+                    setattr(self, name, self.pending_changes[name])
+        return self
+
+    def publish_pending_changes(self):
+        """Make the pending rework live (the caller saves)."""
+        self.with_pending_changes()
+        self.pending_changes = None
 
     @property
     def paragraphs(self):

@@ -163,7 +163,7 @@ def preview_page(request, token):
     article = editorial.article_from_preview_token(token)
     if article is None:
         raise Http404("This preview link is not valid or has expired.")
-    article = with_page_relations(Article.objects).get(pk=article.pk)
+    article = with_page_relations(Article.objects).get(pk=article.pk).with_pending_changes()
     return render_article(request, article, force_preview=True)
 
 

@@ -292,3 +292,30 @@ def test_bulk_imported_versions_read_like_reversions_own(tmp_path):
     ignore = {"updated_at", "created_at"}
     assert {k: v for k, v in bulk.field_dict.items() if k not in ignore} == {k: v for k, v in own.field_dict.items() if k not in ignore}
     bulk.revision.revert()  # restoring an imported version works
+
+
+# Changing what is live ----------------------------------------------------------------
+
+def test_reworking_a_live_article_keeps_readers_on_the_live_version_until_published(member, make_article, django_capture_on_commit_callbacks):
+    editor = member("Editor")
+    reader = Client()
+    live = make_article("Live headline", body="Live body.")
+    response = editor.post(change_url(live), form_data(live, title="Reworked headline", body="Reworked body.", keep_live_version="on"))
+    assert response.status_code == 302
+    live.refresh_from_db()
+    assert (live.title, live.pending_changes["title"]) == ("Live headline", "Reworked headline")
+    assert parse_html(reader.get(live.get_absolute_url()).content).find("h1").text() == "Live headline"
+    # The editor's form shows the pending text; the preview link shows it too.
+    form = parse_html(editor.get(change_url(live)).content)
+    assert form.find("input", name="title").attrs["value"] == "Reworked headline"
+    assert parse_html(reader.get(preview_url(live)).content).find("h1").text() == "Reworked headline"
+    assert "changes pending" in editor.get("/admin/articles/article/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):  # so the page cache hears of it
+        editor.post("/admin/articles/article/", {"action": "publish_pending", "_selected_action": [live.pk]})
+    live.refresh_from_db()
+    assert (live.title, live.body, live.pending_changes) == ("Reworked headline", "Reworked body.", None)
+    assert parse_html(reader.get(live.get_absolute_url()).content).find("h1").text() == "Reworked headline"
+    from articles.search import search
+
+    assert [h.article.pk for h in search("reworked", 0, 5)[1]] == [live.pk]
