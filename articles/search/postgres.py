@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
 
-from .text import CJK_RUN, index_text, query_terms
+from .text import index_text, search_terms
 
 TABLE = "articles_search_pg"
 WEIGHTS = {"title": "A", "tags": "B", "people": "B", "standfirst": "C", "body": "D"}
@@ -29,12 +29,9 @@ def store(documents, new=False):
 
 
 def tsquery(query):
-    parts = []
-    for term in query_terms(query):
-        # to_tsquery syntax is built from our own quoted lexemes only.
-        lexeme = "'" + term.replace("'", "''").replace("\\", "\\\\") + "'"
-        parts.append(lexeme + ":*" if len(term) == 1 and CJK_RUN.fullmatch(term) else lexeme)
-    return " & ".join(parts)
+    # to_tsquery syntax is built from our own quoted lexemes only.
+    quoted = [("'" + term.replace("'", "''").replace("\\", "\\\\") + "'", prefix) for term, prefix in search_terms(query)]
+    return " & ".join(text + ":*" if prefix else text for text, prefix in quoted)
 
 
 def find(query, published, offset, limit):

@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from .text import CJK_RUN, index_text, query_terms
+from .text import index_text, search_terms
 
 TABLE = "articles_search"
 # bm25 weights for title, standfirst, body, tags, people.
@@ -31,12 +31,8 @@ def store(documents, new=False):
 
 def match_expression(query):
     """An FTS5 MATCH string built only from quoted terms, so no query syntax gets through."""
-    parts = []
-    for term in query_terms(query):
-        quoted = '"' + term.replace('"', '""') + '"'
-        # A single CJK character matches the bigrams it starts.
-        parts.append(quoted + "*" if len(term) == 1 and CJK_RUN.fullmatch(term) else quoted)
-    return " AND ".join(parts)
+    quoted = [('"' + term.replace('"', '""') + '"', prefix) for term, prefix in search_terms(query)]
+    return " AND ".join(text + "*" if prefix else text for text, prefix in quoted)
 
 
 def find(query, published, offset, limit):

@@ -46,3 +46,8 @@ def query_terms(query):
 def highlight_terms(query):
     """What to mark in a passage: the query's words and its whole CJK runs."""
     return [t for t in TERM.findall(fold(query[:MAX_QUERY_CHARS]))][:MAX_TERMS]
+
+
+def search_terms(query):
+    """(term, is_prefix) pairs: a single CJK character matches the bigrams it starts."""
+    return [(term, len(term) == 1 and bool(CJK_RUN.fullmatch(term))) for term in query_terms(query)]
