@@ -255,7 +255,8 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
     change_list_template = "admin/articles/article/change_list.html"
     fieldsets = (
         (None, {"fields": ("title", "slug", "standfirst", "body", "category", "byline", "language", "base_version")}),
-        ("Publishing", {"fields": ("status", "publish_at", "unpublish_at", "keep_live_version", "pending_summary", "share_preview")}),
+        ("Publishing", {"fields": ("status", "publish_at", "unpublish_at", "keep_live_version", "pending_publish_at",
+                                   "pending_summary", "share_preview")}),
         ("Lead image", {"fields": ("lead_image", "image_preview", "lead_image_alt", "lead_image_caption", "lead_image_credit")}),
         ("Tags and mentions", {"fields": ("tags", "new_tags", "people", "organizations")}),
         ("Import", {"classes": ("collapse",), "fields": ("source_name", "source_checksum", "quality_flags", "version", "created_at", "updated_at")}),
@@ -270,7 +271,7 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if not self.has_publish_permission(request):
-            fields = (*fields, "status", "unpublish_at")
+            fields = (*fields, "status", "unpublish_at", "pending_publish_at")
         return fields
 
     def has_change_permission(self, request, obj=None):
@@ -295,6 +296,7 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
                     setattr(obj, name, getattr(live, name))
             else:
                 obj.pending_changes = None  # a normal save publishes what the form holds
+                obj.pending_publish_at = None
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

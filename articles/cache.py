@@ -10,6 +10,7 @@ scheduled article goes live or an article reaches its unpublish time.
 """
 
 import hashlib
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 MAX_AGE = 60  # what browsers and CDNs may reuse without asking
+PENDING_CHECK_SECONDS = 5
+_next_pending_check = 0.0
 PAGE_TTL = 600  # how long this server keeps a page at most
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/healthz")
 
@@ -44,6 +47,21 @@ def current_state():
     return state or (0, timezone.now().replace(microsecond=0))
 
 
+def publish_due_changes():
+    """At most every few seconds per process: publish pending reworks whose time has come."""
+    global _next_pending_check
+    clock = time.monotonic()
+    if clock < _next_pending_check:
+        return
+    _next_pending_check = clock + PENDING_CHECK_SECONDS
+    from .editorial import publish_due_pending_changes
+
+    from newsroom.db_router import use_primary
+
+    with use_primary():
+        publish_due_pending_changes()
+
+
 def seconds_until_next_change(now):
     """Seconds until a scheduled article goes live or an article reaches its unpublish time."""
     from .models import Article
@@ -51,6 +69,7 @@ def seconds_until_next_change(now):
     upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
         goes_live=Min("publish_at", filter=Q(publish_at__gt=now)),
         goes_away=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+        changes=Min("pending_publish_at", filter=Q(pending_publish_at__gt=now)),
     )
     times = [t for t in upcoming.values() if t is not None]
     return max(1, int((min(times) - now) / timedelta(seconds=1)) + 1) if times else None
@@ -61,6 +80,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method in ("GET", "HEAD") and not request.path.startswith(SKIP_PREFIXES):
+            publish_due_changes()
         if not self.cacheable(request):
             return self.get_response(request)
         generation, changed_at = current_state()

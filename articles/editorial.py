@@ -125,3 +125,33 @@ def article_from_preview_token(token):
     except signing.BadSignature:
         return None
     return Article.objects.select_related("category").filter(pk=pk).first()
+
+
+def publish_due_pending_changes(now=None):
+    """Publish every pending rework whose time has come; returns how many.
+
+    Called from the public request path at most every few seconds (see
+    PageCacheMiddleware), so scheduled changes go live without any cron job,
+    like scheduled articles do.
+    """
+    import reversion
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .search import index_articles
+
+    now = now or timezone.now()
+    due = list(Article.objects.filter(pending_publish_at__lte=now, pending_changes__isnull=False).values_list("pk", flat=True)[:50])
+    done = []
+    for pk in due:
+        with transaction.atomic(), reversion.create_revision():
+            article = Article.objects.select_for_update().filter(pk=pk, pending_publish_at__lte=now).first()
+            if article is None or not article.pending_changes:
+                continue
+            article.publish_pending_changes()
+            article.version += 1
+            article.save()
+            index_articles([article])
+            reversion.set_comment("Published pending changes at their scheduled time.")
+            done.append(article)
+    return len(done)

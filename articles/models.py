@@ -329,6 +329,10 @@ class Article(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # Rework of a live article, kept aside until an editor publishes it; readers see the live text.
     pending_changes = models.JSONField(null=True, blank=True, editable=False)
+    pending_publish_at = models.DateTimeField(
+        "publish pending changes at", null=True, blank=True, db_index=True,
+        help_text="Optional: the pending changes go live by themselves at this time.",
+    )
 
     source_name = models.CharField(
         max_length=500, blank=True, db_index=True, help_text="The file this article was imported from."
@@ -382,6 +386,7 @@ class Article(models.Model):
         """Make the pending rework live (the caller saves)."""
         self.with_pending_changes()
         self.pending_changes = None
+        self.pending_publish_at = None
 
     @property
     def paragraphs(self):

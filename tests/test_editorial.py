@@ -319,3 +319,30 @@ def test_reworking_a_live_article_keeps_readers_on_the_live_version_until_publis
     from articles.search import search
 
     assert [h.article.pk for h in search("reworked", 0, 5)[1]] == [live.pk]
+
+
+def test_scheduled_pending_changes_go_live_by_themselves(member, make_article, monkeypatch, django_capture_on_commit_callbacks):
+    import articles.cache
+
+    editor, reader = member("Editor"), Client()
+    live = make_article("Live headline", body="Live body.")
+    soon = timezone.now() + timedelta(hours=1)
+    response = editor.post(change_url(live), form_data(
+        live, title="Scheduled rework", keep_live_version="on",
+        pending_publish_at_0=soon.strftime("%Y-%m-%d"), pending_publish_at_1=soon.strftime("%H:%M:%S"),
+    ))
+    assert response.status_code == 302
+    live.refresh_from_db()
+    assert live.pending_publish_at is not None and live.title == "Live headline"
+    assert parse_html(reader.get(live.get_absolute_url()).content).find("h1").text() == "Live headline"
+
+    # Its time comes (moved into the past here rather than waiting an hour).
+    Article.objects.filter(pk=live.pk).update(pending_publish_at=timezone.now() - timedelta(seconds=1))
+    monkeypatch.setattr(articles.cache, "_next_pending_check", 0.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        reader.get("/")  # any reader's request publishes what is due
+    page = parse_html(reader.get(live.get_absolute_url()).content)
+    assert page.find("h1").text() == "Scheduled rework"
+    live.refresh_from_db()
+    assert (live.pending_changes, live.pending_publish_at) == (None, None)
+    assert "Published pending changes at their scheduled time." in [v.revision.get_comment() for v in Version.objects.get_for_object(live)]
