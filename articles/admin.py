@@ -107,7 +107,9 @@ class ArticleAdminForm(forms.ModelForm):
         if current is None or current == base_version:
             return
         changed, newest = changed_since(self.instance, base_version)
+        label = "Changed meanwhile"
         if not changed:
+            label = "The saved version differs from yours in"
             # No revision of the version the editor started from: name the
             # fields where the saved article and the editor's form differ.
             saved = current_fields(self.instance)
@@ -121,7 +123,7 @@ class ArticleAdminForm(forms.ModelForm):
         if newest is not None:
             user = newest.revision.user
             who = f" by {user.get_username() if user else 'an import'} at {timezone.localtime(newest.revision.date_created):%H:%M:%S}"
-        what = f" Changed meanwhile: {', '.join(changed)}." if changed else ""
+        what = f" {label}: {', '.join(changed)}." if changed else ""
         # Saving again from this form means "I have seen the other changes; keep mine".
         data = self.data.copy()
         data["base_version"] = current
