@@ -24,6 +24,6 @@ class Migration(migrations.Migration):
     Fill it for existing articles with `manage.py rebuild_search_index`.
     """
 
-    dependencies = [("articles", "0003_search_entry")]
+    dependencies = [("articles", "0002_corpus_entities")]
 
     operations = [migrations.RunPython(create, drop)]

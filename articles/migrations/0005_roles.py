@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
     """Writer (drafts only), Editor (publishes, edits anything), Admin (also users and settings)."""
 
     dependencies = [
-        ("articles", "0008_versions_and_corrections"),
+        ("articles", "0004_site_state"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         ("admin", "0003_logentry_add_action_flag_choices"),
