@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 MAX_AGE = 60  # what browsers and CDNs may reuse without asking
 PENDING_CHECK_SECONDS = 5
@@ -135,7 +135,5 @@ class PageCacheMiddleware:
 
 
 def _parse_date(response):
-    from django.utils.http import parse_http_date_safe
-
     value = response.get("Last-Modified")
     return parse_http_date_safe(value) if value else None

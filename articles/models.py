@@ -26,27 +26,35 @@ RESERVED_SLUGS = frozenset(
 )
 
 
+def slug_base(text, max_length=200):
+    return slugify(text, allow_unicode=True)[:max_length].strip("-") or "item"
+
+
+def slug_candidates(base, max_length=200, tries=11):
+    """``base`` first, then base-2, base-3, ... each cut to fit ``max_length``."""
+    yield base
+    for n in range(2, tries + 1):
+        yield f"{base[: max_length - len(str(n)) - 1]}-{n}"
+
+
 def unique_slug(model, text, *, exclude_pk=None, max_length=200, **scope):
     """A slug for ``text`` not yet used by ``model`` within ``scope``.
 
     Clashes get -2, -3, ... appended; an existing row is never taken over.
     """
-    base = slugify(text, allow_unicode=True)[:max_length].strip("-") or "item"
+    base = slug_base(text, max_length)
     existing = model.objects.filter(**scope).exclude(pk=exclude_pk)
     # Exact lookups use the slug index; a LIKE 'base%' scan is the fallback
     # for a title used more than a few times.
-    candidates = [base] + [f"{base[: max_length - len(str(n)) - 1]}-{n}" for n in range(2, 12)]
+    candidates = list(slug_candidates(base, max_length))
     taken = set(existing.filter(slug__in=candidates).values_list("slug", flat=True))
     for slug in candidates:
         if slug not in taken and slug not in RESERVED_SLUGS:
             return slug
     taken = set(existing.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken or slug in RESERVED_SLUGS:
-        suffix = f"-{n}"
-        slug = base[: max_length - len(suffix)] + suffix
-        n += 1
-    return slug
+    return next(
+        slug for slug in slug_candidates(base, max_length, tries=len(taken) + 2) if slug not in taken | RESERVED_SLUGS
+    )
 
 
 def slug_path_url(path):
@@ -223,12 +231,14 @@ class Organization(models.Model):
                 raise ValidationError({"parent": "An organisation cannot be inside itself."})
             ancestor = ancestor.parent
 
-    def ancestors(self):
-        """Parents from the top down. Organisation trees are a few levels deep."""
-        chain, node = [], self.parent
+    def ancestors(self, by_pk=None):
+        """Parents from the top down. With ``by_pk`` (organisations by primary key) no query is run;
+        without it, one per level (organisation trees are a few levels deep)."""
+        find = by_pk.get if by_pk is not None else (lambda pk: Organization.objects.filter(pk=pk).first())
+        chain, node = [], find(self.parent_id) if self.parent_id else None
         while node is not None and node not in chain:
             chain.insert(0, node)
-            node = node.parent
+            node = find(node.parent_id) if node.parent_id else None
         return chain
 
 

@@ -251,10 +251,7 @@ def organization_index(request):
 def organization_page(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
     by_pk = {o.pk: o for o in Organization.objects.only("pk", "name", "slug", "parent_id")}
-    ancestors, node = [], by_pk.get(organization.parent_id)
-    while node is not None and node not in ancestors:
-        ancestors.insert(0, node)
-        node = by_pk.get(node.parent_id)
+    ancestors = organization.ancestors(by_pk)
     articles = Article.objects.published().filter(organizations=organization).for_listing()
     return render(
         request,

@@ -151,3 +151,9 @@ def test_slug_path_urls_match_the_url_resolver(make_category, make_article):
     for obj in (category, sub, article):
         path = obj.path if isinstance(obj, Category) else f"{obj.category.path}/{obj.slug}"
         assert obj.get_absolute_url() == reverse("articles:path", kwargs={"path": path})
+
+
+def test_a_title_used_many_times_still_gets_a_free_slug(section):
+    slugs = [Article.objects.create(title="Market report", standfirst="s", body="b", category=section).slug for _ in range(14)]
+    assert slugs[:3] == ["market-report", "market-report-2", "market-report-3"]
+    assert len(set(slugs)) == 14 and slugs[-1] == "market-report-14"

@@ -16,6 +16,7 @@ import json
 import multiprocessing
 import os
 import signal
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from itertools import chain, islice
@@ -34,7 +35,7 @@ from taggit.models import Tag, TaggedItem
 from newsroom.db_router import use_primary
 
 from ..cache import content_changed
-from ..models import RESERVED_SLUGS, Article, Category, Person, unique_slug
+from ..models import RESERVED_SLUGS, Article, Category, Person, slug_base, slug_candidates, unique_slug
 from ..search import backend as search_backend
 from ..search import document, index_articles
 from .decode import decode
@@ -451,15 +452,15 @@ class BatchWriter:
 
     def unique_slugs(self, titles):
         """A free slug per title, with one query for the batch (two if some are taken: -2, -3, ...)."""
-        bases = [slugify(t, allow_unicode=True)[:240].strip("-") or "item" for t in titles]
+        bases = [slug_base(title, 240) for title in titles]
         taken = set(Article.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
-        clashing = {b for b in bases if b in taken} | {b for b in bases if bases.count(b) > 1} if taken or len(set(bases)) < len(bases) else set()
+        clashing = {base for base, count in Counter(bases).items() if count > 1 or base in taken}
         if clashing:
-            suffixed = {f"{b}-{n}" for b in clashing for n in range(2, 12)}
+            suffixed = {slug for base in clashing for slug in slug_candidates(base, 240)}
             taken |= set(Article.objects.filter(slug__in=suffixed).values_list("slug", flat=True))
         slugs = []
         for title, base in zip(titles, bases):
-            slug = next((c for c in [base] + [f"{base}-{n}" for n in range(2, 12)] if c not in taken and c not in RESERVED_SLUGS), None)
+            slug = next((c for c in slug_candidates(base, 240) if c not in taken and c not in RESERVED_SLUGS), None)
             slug = slug or unique_slug(Article, title, max_length=240)
             taken.add(slug)
             slugs.append(slug)
