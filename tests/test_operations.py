@@ -37,6 +37,14 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, monkeypatch):
     assert json.loads(response.content)["status"] == "unavailable"
 
 
+def test_favicon_ico_redirects_permanently_to_the_hashed_svg(client):
+    from django.templatetags.static import static
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == static("favicon.svg") and response["Location"].endswith(".svg")
+
+
 def test_every_response_carries_a_request_id(client):
     first, second = client.get("/"), client.get("/")
     assert first["X-Request-ID"] != second["X-Request-ID"]
