@@ -68,3 +68,26 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     result = subprocess.run([sys.executable, "manage.py", "restore", str(bogus), "--yes"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "not a Newsroom SQLite backup" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_never_brings_back_pages_cached_after_the_backup(tmp_path, client):
+    from articles.models import Article, Category
+    from tests.test_cache import titles
+
+    import_files([SAMPLES], ImportOptions(publish=True))
+    backup = tmp_path / "newsroom.backup"
+    call_command("backup", str(backup), stdout=io.StringIO())
+
+    article = Article.objects.published().order_by("-publish_at", "-pk").first()
+    article.title = "Renamed after the backup"
+    article.save()
+    assert "Renamed after the backup" in titles(client.get("/"))  # now cached
+
+    call_command("restore", str(backup), "--yes", stdout=io.StringIO())
+    # The next change after the restore must not land on the generation the
+    # renamed page was cached under.
+    Category.objects.create(name="Opened after the restore")
+    response = client.get("/")
+    assert response["X-Cache"] == "MISS"
+    assert "Renamed after the backup" not in titles(response)

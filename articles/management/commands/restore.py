@@ -5,7 +5,12 @@ import subprocess
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.db.models import F
+from django.utils import timezone
+
+from articles.cache import current_generation
+from articles.models import SiteState
 
 from .backup import pg_environment
 
@@ -25,6 +30,10 @@ class Command(BaseCommand):
             answer = input(f"Replace everything in the database with {source}? Type 'yes': ")
             if answer.strip() != "yes":
                 raise CommandError("restore cancelled")
+        try:
+            generation_before = current_generation()
+        except DatabaseError:  # a database not migrated yet: nothing was cached from it
+            generation_before = 0
         if connection.vendor == "sqlite":
             try:
                 with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup:
@@ -42,4 +51,19 @@ class Command(BaseCommand):
             )
             if result.returncode:
                 raise CommandError(f"pg_restore failed: {result.stderr.strip()[:2000]}")
+        move_past_generation(generation_before)
         self.stdout.write(f"restored from {source}")
+
+
+def move_past_generation(generation_before):
+    """Give the restored content a generation no cached page was ever stored under.
+
+    The backup's generation is older than the one the servers cached pages
+    under just now; without this, pages from after the backup could come
+    back from the page cache (Redis, or a server's memory) as the restored
+    generation's.
+    """
+    SiteState.objects.get_or_create(pk=1)
+    SiteState.objects.filter(pk=1).update(
+        generation=F("generation") + generation_before + 1, changed_at=timezone.now()
+    )
