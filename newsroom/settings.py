@@ -5,6 +5,7 @@ is only what the environment says, so a test run exercises the settings that
 production uses.
 """
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -180,6 +181,13 @@ def cache_config(url):
 
 
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+# Cached pages are keyed by a generation number kept in the database; two
+# sites (or staging and production) sharing one Redis would reuse each
+# other's numbers. Keys are therefore prefixed with the database's identity.
+_database = DATABASES["default"]
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX") or hashlib.sha256(
+    "|".join(str(_database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME")).encode()
+).hexdigest()[:12]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

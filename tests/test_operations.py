@@ -100,3 +100,17 @@ def test_replica_urls_become_database_aliases(tmp_path):
         "REPLICA_DATABASE_URLS": f"sqlite:///{tmp_path}/r1.sqlite3,sqlite:///{tmp_path}/r2.sqlite3",
     })
     assert result.stdout.strip().splitlines()[-1] == "['default', 'replica1', 'replica2'] ['replica1', 'replica2']", result.stderr
+
+
+def test_cache_keys_are_prefixed_by_the_database_so_sites_can_share_a_redis(tmp_path):
+    code = "from django.conf import settings; print(settings.CACHES['default']['KEY_PREFIX'])"
+
+    def prefix(**env):
+        result = run_manage("shell", "-c", code, env={"NEWSROOM_DATA_DIR": str(tmp_path), **env})
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    site_a = prefix(DATABASE_URL=f"sqlite:///{tmp_path}/a.sqlite3")
+    assert site_a == prefix(DATABASE_URL=f"sqlite:///{tmp_path}/a.sqlite3")
+    assert site_a != prefix(DATABASE_URL=f"sqlite:///{tmp_path}/b.sqlite3")
+    assert prefix(DATABASE_URL=f"sqlite:///{tmp_path}/a.sqlite3", CACHE_KEY_PREFIX="staging") == "staging"
