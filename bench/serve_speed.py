@@ -8,7 +8,9 @@ For each size it builds a fresh database with the importer (articles made from
 the sample files, spread over 12 sections and five years), starts gunicorn,
 and runs wrk (Debian package wrk; 2 threads, 16 connections) on the home page,
 a category's page 1 and page 50, an article and a search, first with the page
-cache off (every request renders) and then on (repeat views). Prints
+cache off (every request renders) and then on (repeat views). It first
+serves a fixed page with no Django behind the same gunicorn settings: the
+server's own ceiling on the machine, which no cached page can pass. Prints
 requests/s, p50 and p99 latency, and non-2xx/3xx responses per run. Every
 server and load run is bounded in time and stopped by the script.
 """
@@ -95,6 +97,30 @@ def wrk(url, duration):
     return rps, pct(50), pct(99), failures
 
 
+def start_gunicorn(env, app="newsroom.wsgi", *extra):
+    return subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", *extra, app],
+                            env={**env, "WEB_CONCURRENCY": "2", "NEWSROOM_BIND": f"127.0.0.1:{PORT}",
+                                 "GUNICORN_ACCESS_LOG": "/dev/null"},
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(server):
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def server_ceiling(duration):
+    """The same gunicorn serving a fixed page with no Django: no cached page can be faster."""
+    server = start_gunicorn(dict(os.environ), "ceiling_app:application", "--pythonpath", "bench")
+    try:
+        wait_for(f"http://127.0.0.1:{PORT}/")
+        rps, p50, p99, failures = wrk(f"http://127.0.0.1:{PORT}/", duration)
+        print(f"gunicorn alone (fixed 11 KB page, bench/ceiling_app.py): {rps:.0f} req/s, "
+              f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, {failures} errors", flush=True)
+    finally:
+        stop(server)
+
+
 def bench(count, duration, env_base):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -105,6 +131,9 @@ def bench(count, duration, env_base):
             subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
         python = str(ROOT / ".venv" / "bin" / "python")
         run([python, "manage.py", "migrate", "--noinput", "-v0"], env)
+        # A database made afresh starts its generations again: pages a shared
+        # cache (CACHE_URL=redis://...) holds from an earlier run must go.
+        run([python, "manage.py", "shell", "-v0", "-c", "from django.core.cache import cache; cache.clear()"], env)
         corpus = tmp / "corpus"
         corpus.mkdir()
         make_corpus(corpus, count)
@@ -123,10 +152,7 @@ def bench(count, duration, env_base):
         }
         print(f"{'page':14} {'cache':6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for cache in ("off", "on"):
-            server_env = {**env, "NEWSROOM_PAGE_CACHE": "1" if cache == "on" else "0", "WEB_CONCURRENCY": "2",
-                          "NEWSROOM_BIND": f"127.0.0.1:{PORT}", "GUNICORN_ACCESS_LOG": "/dev/null"}
-            server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", "newsroom.wsgi"],
-                                      env=server_env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            server = start_gunicorn({**env, "NEWSROOM_PAGE_CACHE": "1" if cache == "on" else "0"})
             try:
                 wait_for(base + "/")
                 article = urllib.request.urlopen(base + "/business/e-commerce/", timeout=10).read().decode()
@@ -136,8 +162,7 @@ def bench(count, duration, env_base):
                     rps, p50, p99, failures = wrk(base + path, duration)
                     print(f"{label:14} {cache:6} {rps:8.0f} {p50:8.1f} {p99:8.1f} {failures:7d}", flush=True)
             finally:
-                server.send_signal(signal.SIGTERM)
-                server.wait(timeout=30)
+                stop(server)
 
 
 def main():
@@ -148,6 +173,7 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
     subprocess.run([str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
+    server_ceiling(args.duration)
     for count in args.articles:
         bench(count, args.duration, dict(os.environ))
 

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection
 from django.db.models import F
 from django.utils import timezone
 
-from articles.cache import current_generation
+from articles.cache import current_state
 from articles.models import SiteState
 
 from .backup import pg_environment
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             if answer.strip() != "yes":
                 raise CommandError("restore cancelled")
         try:
-            generation_before = current_generation()
+            generation_before, _ = current_state()
         except DatabaseError:  # a database not migrated yet: nothing was cached from it
             generation_before = 0
         if connection.vendor == "sqlite":
