@@ -1,11 +1,12 @@
 from django.conf import settings
-
-from .models import Category
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request):
-    """The site name and the top-level sections for the header (a lazy queryset: one query, only if shown)."""
+    """The site name and the top-level sections for the header (read only if a page shows them)."""
+    from .views import category_tree
+
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
-        "nav_sections": Category.objects.filter(parent__isnull=True).order_by("ordering", "name"),
+        "nav_sections": SimpleLazyObject(lambda: category_tree(request).sections),
     }

@@ -144,6 +144,46 @@ class Category(models.Model):
         return list(Category.objects.filter(self.with_descendants_q(prefix="")).values_list("pk", flat=True))
 
 
+class CategoryTree:
+    """Every category, read in one query and then looked up in memory.
+
+    A reader's page needs the top-level sections (the header), a category by
+    its path, a category's ancestors (breadcrumbs) and its descendants (its
+    article list): up to five queries, or this one. A news site has tens or
+    hundreds of sections, so reading them all costs less than asking twice.
+    """
+
+    def __init__(self, categories=None):
+        if categories is None:
+            categories = Category.objects.order_by("ordering", "name")
+        self.by_pk = {}
+        self.by_path = {}
+        self.children = {}
+        for category in categories:
+            self.by_pk[category.pk] = category
+            self.by_path[category.path] = category
+            self.children.setdefault(category.parent_id, []).append(category)
+
+    @property
+    def sections(self):
+        return self.children.get(None, [])
+
+    def ancestors(self, category):
+        """Top first, as Category.ancestors() gives them."""
+        chain, seen = [], {category.pk}
+        parent = self.by_pk.get(category.parent_id)
+        while parent is not None and parent.pk not in seen:
+            chain.append(parent)
+            seen.add(parent.pk)
+            parent = self.by_pk.get(parent.parent_id)
+        return chain[::-1]
+
+    def descendant_ids(self, category):
+        """The category's id and its descendants', as Category.descendant_ids() gives them."""
+        below = category.path + "/"
+        return [c.pk for path, c in self.by_path.items() if path == category.path or path.startswith(below)]
+
+
 class Alias(models.Model):
     """Another spelling of a name, used to find mentions in imported text."""
 

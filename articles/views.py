@@ -17,7 +17,7 @@ from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
 from . import editorial, search, sitemaps
-from .models import Article, Category, Correction, OldPath, Organization, Person, Role
+from .models import Article, CategoryTree, Correction, OldPath, Organization, Person, Role
 
 HOME_LATEST = 12
 SECTION_TEASERS = 3
@@ -35,8 +35,16 @@ def trail(*crumbs):
     return [Crumb(settings.NEWSROOM_SITE_NAME, reverse("articles:home")), *crumbs]
 
 
-def category_crumbs(category):
-    return [Crumb(c.name, c.get_absolute_url()) for c in [*category.ancestors(), category]]
+def category_tree(request):
+    """The request's CategoryTree: one query for the header, the breadcrumbs and the lookups."""
+    tree = getattr(request, "category_tree", None)
+    if tree is None:
+        tree = request.category_tree = CategoryTree()
+    return tree
+
+
+def category_crumbs(request, category):
+    return [Crumb(c.name, c.get_absolute_url()) for c in [*category_tree(request).ancestors(category), category]]
 
 
 def paginate(request, queryset):
@@ -59,7 +67,7 @@ def paginate(request, queryset):
 
 def home(request):
     latest = list(Article.objects.published().for_listing()[:HOME_LATEST])
-    sections = list(Category.objects.filter(parent__isnull=True).order_by("ordering", "name"))
+    sections = category_tree(request).sections
     teasers = section_teasers(sections)
     return render(
         request,
@@ -107,7 +115,7 @@ def section_teasers(sections):
 def path_view(request, path):
     """/<category path>/ is a category; /<category path>/<slug>/ is an article."""
     path = path.strip("/")
-    category = Category.objects.filter(path=path).first()
+    category = category_tree(request).by_path.get(path)
     if category is not None:
         return category_page(request, category)
     category_path, _, slug = path.rpartition("/")
@@ -128,15 +136,16 @@ def old_path_redirect(request, path):
 
 
 def category_page(request, category):
-    articles = Article.objects.published().filter(category_id__in=category.descendant_ids()).for_listing()
+    tree = category_tree(request)
+    articles = Article.objects.published().filter(category_id__in=tree.descendant_ids(category)).for_listing()
     return render(
         request,
         "articles/category.html",
         {
             "category": category,
-            "subcategories": category.children.order_by("ordering", "name"),
+            "subcategories": tree.children.get(category.pk, []),
             "page": paginate(request, articles),
-            "breadcrumbs": trail(*category_crumbs(category)),
+            "breadcrumbs": trail(*category_crumbs(request, category)),
         },
     )
 
@@ -182,7 +191,9 @@ def render_article(request, article, force_preview=False):
             "article": article,
             "related": related,
             "preview": preview,
-            "breadcrumbs": trail(*category_crumbs(article.category), Crumb(article.title, article.get_absolute_url())),
+            "breadcrumbs": trail(
+                *category_crumbs(request, article.category), Crumb(article.title, article.get_absolute_url())
+            ),
         },
     )
     if preview:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from articles.models import Article, Category, Organization, Person, Role
+from articles.models import Article, Category, CategoryTree, Organization, Person, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,24 @@ def test_top_level_category_cannot_take_a_reserved_slug():
 
 def test_chinese_category_gets_a_unicode_slug(make_category):
     assert make_category("电商").path == "电商"
+
+
+def test_category_tree_answers_as_the_category_queries_do(make_category, django_assert_num_queries):
+    business = make_category("Business")
+    logistics = make_category("Logistics", parent=business)
+    cross_border = make_category("Cross-border", parent=logistics)
+    make_category("Autos")
+    make_category("Energy", ordering=-1)
+    with django_assert_num_queries(1):
+        tree = CategoryTree()
+        assert [c.name for c in tree.sections] == ["Energy", "Autos", "Business"]
+        assert [tree.by_path[c.path].pk for c in (business, logistics, cross_border)] == [
+            business.pk, logistics.pk, cross_border.pk
+        ]
+    for category in (business, logistics, cross_border):
+        assert [c.pk for c in tree.ancestors(category)] == [c.pk for c in category.ancestors()]
+        assert sorted(tree.descendant_ids(category)) == sorted(category.descendant_ids())
+    assert [c.name for c in tree.ancestors(cross_border)] == ["Business", "Logistics"]
 
 
 def test_deleting_a_category_with_articles_is_refused(make_article, section):
