@@ -21,6 +21,7 @@ from .models import Article, CategoryTree, Correction, OldPath, Organization, Pe
 
 HOME_LATEST = 12
 SECTION_TEASERS = 3
+RECENT_WINDOW = 300  # newest articles scanned for the home page's section teasers
 RELATED_ARTICLES = 4
 
 
@@ -66,33 +67,59 @@ def paginate(request, queryset):
 
 
 def home(request):
-    latest = list(Article.objects.published().for_listing()[:HOME_LATEST])
-    sections = category_tree(request).sections
-    teasers = section_teasers(sections)
+    tree = category_tree(request)
+    latest, teasers = front_page(tree)
     return render(
         request,
         "articles/home.html",
         {
             "lead": latest[0] if latest else None,
             "latest": latest[1:],
-            "sections": [(section, teasers.get(section.pk, [])) for section in sections if teasers.get(section.pk)],
+            "sections": [(section, teasers[section.pk]) for section in tree.sections if teasers.get(section.pk)],
             "breadcrumbs": trail(),
         },
     )
 
 
-def section_teasers(sections):
-    """The latest few articles of each top-level section (with its subsections), in one query.
+def front_page(tree):
+    """The latest articles, and the latest few of each top-level section (with its subsections).
+
+    The site's newest few hundred articles, read as bare ids, usually hold
+    every section's latest three; only sections that are not all found there
+    are looked up on their own (one UNION query for all of them). The teasers
+    are then read in one more query: two or three in all, whatever the number
+    of sections.
+    """
+    published = Article.objects.published().order_by("-publish_at", "-pk")
+    section_of = {pk: section.pk for section in tree.sections for pk in tree.descendant_ids(section)}
+    recent = list(published.values_list("pk", "category_id")[:RECENT_WINDOW])
+    picked = {section.pk: [] for section in tree.sections}
+    for pk, category_id in recent:
+        ids = picked.get(section_of.get(category_id))
+        if ids is not None and len(ids) < SECTION_TEASERS:
+            ids.append(pk)
+    if len(recent) == RECENT_WINDOW:  # otherwise every article was seen already
+        quiet = [section for section in tree.sections if len(picked[section.pk]) < SECTION_TEASERS]
+        picked.update(latest_by_section(published, quiet))
+    latest_ids = [pk for pk, _ in recent[:HOME_LATEST]]
+    articles = Article.objects.for_listing().in_bulk([*latest_ids, *(pk for ids in picked.values() for pk in ids)])
+
+    def newest_first(ids):  # a UNION's rows come in no set order
+        return sorted((articles[pk] for pk in ids if pk in articles), key=lambda a: (a.publish_at, a.pk), reverse=True)
+
+    return newest_first(latest_ids), {section_pk: newest_first(ids) for section_pk, ids in picked.items()}
+
+
+def latest_by_section(published, sections):
+    """{section pk: the ids of its latest few articles}, in one query.
 
     A UNION of one small LIMITed query per section lets the database use the
     publish-time index for each, instead of ranking every article on the site.
     """
     if not sections:
         return {}
-    published = Article.objects.published()
     parts = [
         published.filter(section.with_descendants_q())
-        .order_by("-publish_at", "-pk")
         .values_list("pk", Value(section.pk, output_field=BigIntegerField()))[:SECTION_TEASERS]
         .query.sql_with_params()
         for section in sections
@@ -103,13 +130,10 @@ def section_teasers(sections):
     with connection.cursor() as cursor:
         cursor.execute(sql, [param for _, params in parts for param in params])
         pairs = cursor.fetchall()
-    articles = Article.objects.for_listing().in_bulk([pk for pk, _ in pairs])
-    grouped = {}
-    for pk, section_id in pairs:
-        grouped.setdefault(section_id, []).append(articles[pk])
-    for items in grouped.values():
-        items.sort(key=lambda a: (a.publish_at, a.pk), reverse=True)
-    return grouped
+    found = {section.pk: [] for section in sections}
+    for pk, section_pk in pairs:
+        found[section_pk].append(pk)
+    return found
 
 
 def path_view(request, path):

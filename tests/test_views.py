@@ -238,6 +238,27 @@ def test_home_lists_newest_first_with_sections(client, make_article, make_catego
     assert older.title in [h.text() for h in document.find("section", class_="latest").find_all("h3")]
 
 
+def test_home_finds_quiet_sections_latest_beyond_the_recent_window(client, make_article, make_category, monkeypatch):
+    import articles.views
+
+    monkeypatch.setattr(articles.views, "RECENT_WINDOW", 4)
+    energy, autos = make_category("Energy"), make_category("Autos")
+    make_article("Old energy story", category=energy, publish_at=timezone.now() - timedelta(days=30))
+    make_article("Older energy story", category=energy, publish_at=timezone.now() - timedelta(days=40))
+    make_article("Old autos story", category=autos, publish_at=timezone.now() - timedelta(days=50))
+    busy = [make_article(f"Recipe {i}", publish_at=timezone.now() - timedelta(hours=i)) for i in range(1, 7)]
+    document = parse_html(client.get("/").content)
+    sections = {s.find("h2").text(): [h.text() for h in s.find_all("h3")] for s in document.find_all("section", class_="section-block")}
+    assert sections == {
+        "Dietary recipes": [a.title for a in busy[:3]],
+        "Energy": ["Old energy story", "Older energy story"],
+        "Autos": ["Old autos story"],
+    }
+    with_quiet_sections = query_count(client, "/")
+    monkeypatch.setattr(articles.views, "RECENT_WINDOW", 1000)
+    assert query_count(client, "/") == with_quiet_sections - 1  # one query for all quiet sections together
+
+
 def test_person_page_shows_roles_and_mentions(client, make_article):
     article = make_article("Dai Shan reorganises Taobao")
     article.people.add(Person.objects.get(slug="dai-shan"))
