@@ -328,3 +328,18 @@ def test_arbitrary_bytes_give_an_article_or_a_clean_error(tmp_path, data):
         assert result.message and "\n" not in result.message
     else:
         assert Article.objects.filter(pk=result.article_id).exists()
+
+
+def test_a_big_import_leaves_the_search_index_merged(tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's GIN pending list; SQLite's FTS5 index has none")
+    for i in range(120):
+        write(tmp_path, f"{i:03d}.txt", HEADER.replace("Wire story", f"Wire story {i}").replace("Body one.", f"Cainiao county {i}."))
+    report = run(tmp_path, publish=True)
+    assert report.count("created") == 120
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('articles_search_pg_document'::regclass)")
+        assert cursor.fetchone()[0] == 0  # nothing left to merge
+    assert search("cainiao county", 0, 5)[0] == 120

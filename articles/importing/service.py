@@ -193,6 +193,11 @@ def refresh_statistics():
     Without it PostgreSQL plans the home page for an empty table until
     autovacuum gets round to it (measured: 220 ms instead of 28 ms at 100,000
     articles), and SQLite never learns that a category index beats a scan.
+
+    On PostgreSQL the search index's pending list is merged too: new entries
+    wait in an unsorted list that every search reads through until (auto)vacuum
+    merges it; after a 10,000-file import a two-word search took 47 ms there
+    instead of 0.7 ms.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -202,6 +207,7 @@ def refresh_statistics():
             tables = [Article._meta.db_table, "articles_search_pg", Article.people.through._meta.db_table,
                       Article.organizations.through._meta.db_table, TaggedItem._meta.db_table]
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+            cursor.execute("SELECT gin_clean_pending_list('articles_search_pg_document'::regclass)")
 
 
 def write_prepared(writer, early, job, emit):
