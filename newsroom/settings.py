@@ -179,7 +179,7 @@ if DATABASES["default"]["ENGINE"] not in {
 def cache_config(url):
     """Map CACHE_URL to a Django cache: locmem:// (default), redis://, dummy://."""
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "newsroom.redis_cache.RedisCache", "LOCATION": url}
     if url.startswith("dummy://"):
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     if url.startswith("locmem://"):

@@ -34,7 +34,7 @@ def cache_backend(request, settings):
             if os.environ.get("CI"):
                 pytest.fail("Redis must answer on 127.0.0.1:6379 in CI (.ci/run starts it)")
             pytest.skip("no Redis server on 127.0.0.1:6379 (apt-get install redis-server)")
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}}
+        settings.CACHES = {"default": {"BACKEND": "newsroom.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}}
     cache = caches["default"]
     cache.clear()
     yield request.param
@@ -184,3 +184,17 @@ def test_old_url_of_an_unpublished_article_is_404(client, make_article):
     article.status = Article.Status.DRAFT
     article.save()
     assert client.get(old).status_code == 404
+
+
+def test_redis_cache_keeps_one_client_per_connection_pool(settings):
+    if not redis_available():
+        if os.environ.get("CI"):
+            pytest.fail("Redis must answer on 127.0.0.1:6379 in CI (.ci/run starts it)")
+        pytest.skip("no Redis server on 127.0.0.1:6379 (apt-get install redis-server)")
+    settings.CACHES = {"default": {"BACKEND": "newsroom.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}}
+    cache = caches["default"]
+    cache.set("page:test", (b"<p>page</p>", [("Content-Type", "text/html")]))
+    assert cache.get("page:test") == (b"<p>page</p>", [("Content-Type", "text/html")])
+    client = cache._cache
+    assert client.get_client("page:test") is client.get_client("other", write=True)
+    cache.delete("page:test")
