@@ -26,15 +26,20 @@ def redis_available():
         return False
 
 
+def use_redis(settings):
+    """Point the cache at a real Redis server (database 15), or skip outside CI when none answers."""
+    if not redis_available():
+        if os.environ.get("CI"):
+            pytest.fail("Redis must answer on 127.0.0.1:6379 in CI (.ci/run starts it)")
+        pytest.skip("no Redis server on 127.0.0.1:6379 (apt-get install redis-server)")
+    settings.CACHES = {"default": {"BACKEND": "newsroom.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}}
+
+
 @pytest.fixture(params=["locmem", "redis"])
 def cache_backend(request, settings):
     """Run each test against the default local-memory cache and against a real Redis server."""
     if request.param == "redis":
-        if not redis_available():
-            if os.environ.get("CI"):
-                pytest.fail("Redis must answer on 127.0.0.1:6379 in CI (.ci/run starts it)")
-            pytest.skip("no Redis server on 127.0.0.1:6379 (apt-get install redis-server)")
-        settings.CACHES = {"default": {"BACKEND": "newsroom.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}}
+        use_redis(settings)
     cache = caches["default"]
     cache.clear()
     yield request.param
@@ -187,11 +192,7 @@ def test_old_url_of_an_unpublished_article_is_404(client, make_article):
 
 
 def test_redis_cache_keeps_one_client_per_connection_pool(settings):
-    if not redis_available():
-        if os.environ.get("CI"):
-            pytest.fail("Redis must answer on 127.0.0.1:6379 in CI (.ci/run starts it)")
-        pytest.skip("no Redis server on 127.0.0.1:6379 (apt-get install redis-server)")
-    settings.CACHES = {"default": {"BACKEND": "newsroom.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}}
+    use_redis(settings)
     cache = caches["default"]
     cache.set("page:test", (b"<p>page</p>", [("Content-Type", "text/html")]))
     assert cache.get("page:test") == (b"<p>page</p>", [("Content-Type", "text/html")])
