@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models import F, Min, Q
-from django.utils import timezone
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
