@@ -130,18 +130,9 @@ class Category(models.Model):
             child.parent = self
             child.save()
 
-    def ancestors(self):
-        """This category's ancestors, top first, in one query."""
-        parts = PurePosixPath(self.path).parts
-        prefixes = ["/".join(parts[:i]) for i in range(1, len(parts))]
-        return sorted(Category.objects.filter(path__in=prefixes), key=lambda c: len(c.path))
-
     def with_descendants_q(self, prefix="category__"):
         return Q(**{f"{prefix}path": self.path}) | Q(**{f"{prefix}path__startswith": self.path + "/"})
 
-    def descendant_ids(self):
-        """This category's id and its descendants' (one query), so article lists can use the category index."""
-        return list(Category.objects.filter(self.with_descendants_q(prefix="")).values_list("pk", flat=True))
 
 
 class CategoryTree:
@@ -169,7 +160,7 @@ class CategoryTree:
         return self.children.get(None, [])
 
     def ancestors(self, category):
-        """Top first, as Category.ancestors() gives them."""
+        """A category's ancestors, top first (for breadcrumbs)."""
         chain, seen = [], {category.pk}
         parent = self.by_pk.get(category.parent_id)
         while parent is not None and parent.pk not in seen:
@@ -179,7 +170,7 @@ class CategoryTree:
         return chain[::-1]
 
     def descendant_ids(self, category):
-        """The category's id and its descendants', as Category.descendant_ids() gives them."""
+        """The category's id and its descendants', so article lists can use the category index."""
         below = category.path + "/"
         return [c.pk for path, c in self.by_path.items() if path == category.path or path.startswith(below)]
 
