@@ -155,6 +155,14 @@ class CategoryTree:
             self.by_path[category.path] = category
             self.children.setdefault(category.parent_id, []).append(category)
 
+    @classmethod
+    def for_request(cls, request):
+        """The request's tree, read on first use and shared by the view and the header."""
+        tree = getattr(request, "category_tree", None)
+        if tree is None:
+            tree = request.category_tree = cls()
+        return tree
+
     @property
     def sections(self):
         return self.children.get(None, [])

@@ -36,16 +36,9 @@ def trail(*crumbs):
     return [Crumb(settings.NEWSROOM_SITE_NAME, reverse("articles:home")), *crumbs]
 
 
-def category_tree(request):
-    """The request's CategoryTree: one query for the header, the breadcrumbs and the lookups."""
-    tree = getattr(request, "category_tree", None)
-    if tree is None:
-        tree = request.category_tree = CategoryTree()
-    return tree
-
-
 def category_crumbs(request, category):
-    return [Crumb(c.name, c.get_absolute_url()) for c in [*category_tree(request).ancestors(category), category]]
+    ancestors = CategoryTree.for_request(request).ancestors(category)
+    return [Crumb(c.name, c.get_absolute_url()) for c in [*ancestors, category]]
 
 
 def paginate(request, queryset):
@@ -67,7 +60,7 @@ def paginate(request, queryset):
 
 
 def home(request):
-    tree = category_tree(request)
+    tree = CategoryTree.for_request(request)
     latest, teasers = front_page(tree)
     return render(
         request,
@@ -100,7 +93,7 @@ def front_page(tree):
             ids.append(pk)
     if len(recent) == RECENT_WINDOW:  # otherwise every article was seen already
         quiet = [section for section in tree.sections if len(picked[section.pk]) < SECTION_TEASERS]
-        picked.update(latest_by_section(published, quiet))
+        picked.update(latest_by_section(published, tree, quiet))
     latest_ids = [pk for pk, _ in recent[:HOME_LATEST]]
     articles = Article.objects.for_listing().in_bulk([*latest_ids, *(pk for ids in picked.values() for pk in ids)])
 
@@ -110,7 +103,7 @@ def front_page(tree):
     return newest_first(latest_ids), {section_pk: newest_first(ids) for section_pk, ids in picked.items()}
 
 
-def latest_by_section(published, sections):
+def latest_by_section(published, tree, sections):
     """{section pk: the ids of its latest few articles}, in one query.
 
     A UNION of one small LIMITed query per section lets the database use the
@@ -119,7 +112,7 @@ def latest_by_section(published, sections):
     if not sections:
         return {}
     parts = [
-        published.filter(section.with_descendants_q())
+        published.filter(category_id__in=tree.descendant_ids(section))
         .values_list("pk", Value(section.pk, output_field=BigIntegerField()))[:SECTION_TEASERS]
         .query.sql_with_params()
         for section in sections
@@ -139,7 +132,7 @@ def latest_by_section(published, sections):
 def path_view(request, path):
     """/<category path>/ is a category; /<category path>/<slug>/ is an article."""
     path = path.strip("/")
-    category = category_tree(request).by_path.get(path)
+    category = CategoryTree.for_request(request).by_path.get(path)
     if category is not None:
         return category_page(request, category)
     category_path, _, slug = path.rpartition("/")
@@ -160,7 +153,7 @@ def old_path_redirect(request, path):
 
 
 def category_page(request, category):
-    tree = category_tree(request)
+    tree = CategoryTree.for_request(request)
     articles = Article.objects.published().filter(category_id__in=tree.descendant_ids(category)).for_listing()
     return render(
         request,
