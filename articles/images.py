@@ -1,9 +1,11 @@
 """Image uploads and renditions.
 
-Uploads are checked with Pillow (a renamed non-image, an SVG or a decompression
-bomb is refused with a clear message), re-encoded without their metadata (no
-EXIF location leaves the newsroom), and lead images get resized renditions,
-made once, in WebP and in their own format, for srcset.
+Uploads are checked with Pillow (a renamed non-image, an SVG, a decompression
+bomb or an animation with too many pixels in all is refused with a clear
+message), re-encoded from their pixels alone (no EXIF location, comment, XMP or
+trailing payload leaves the newsroom; animations keep only their frames and
+timing), and lead images get resized renditions, made once, in WebP and in
+their own format, for srcset.
 """
 
 import io
@@ -14,10 +16,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, ImageSequence
 
 ACCEPTED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
 RENDITION_WIDTHS = (400, 800, 1600)
+PIXEL_INFO = ("transparency",)
 
 
 def _limits():
@@ -41,11 +44,7 @@ def open_checked(file):
             image = Image.open(file)
             if image.format not in ACCEPTED_FORMATS:
                 raise ValidationError(f"{image.format or 'This'} images are not accepted. Upload a JPEG, PNG, WebP or GIF.")
-            width, height = image.size
-            if width * height > max_pixels:
-                raise ValidationError(
-                    f"The image is {width}×{height} pixels; the limit is {max_pixels / 1_000_000:.0f} megapixels."
-                )
+            _check_pixels(image, max_pixels)
             image.verify()
             file.seek(0)
             image = Image.open(file)
@@ -59,18 +58,92 @@ def open_checked(file):
     return image
 
 
+def _check_pixels(image, max_pixels):
+    """Refuse an image whose frames hold more pixels in all than the limit, before any frame is decoded.
+
+    A limit on one frame is not enough: 120 frames of 4 megapixels each pass it
+    and decode to 480. The frame count comes from the header (`n_frames`).
+    """
+    width, height = image.size
+    if width * height > max_pixels:
+        raise ValidationError(f"The image is {width}×{height} pixels; the limit is {_pixels(max_pixels)}.")
+    frames = getattr(image, "n_frames", 1)
+    if frames * width * height > max_pixels:
+        raise ValidationError(
+            f"The animation has {frames} frames of {width}×{height} pixels, {_pixels(frames * width * height)} in all; "
+            f"the limit is {_pixels(max_pixels)}."
+        )
+
+
+def _pixels(count):
+    return f"{round(count / 1_000_000, 1):g} megapixels" if count >= 1_000_000 else f"{count:,} pixels"
+
+
 def clean_upload(file):
-    """A checked copy of an uploaded image without EXIF, GPS or other metadata, as a ContentFile."""
+    """A checked copy of an uploaded image holding its pixels and nothing else, as a ContentFile.
+
+    Every format is re-encoded, GIFs and animations too: encoders write back
+    what Pillow read into `info` (a JPEG or GIF comment, a colour profile), and
+    a byte-for-byte copy keeps whatever follows the image's end (an HTML
+    payload, say). Animations keep their frames, durations and loop.
+    """
     image = open_checked(file)
     fmt = image.format
-    if fmt == "GIF":
-        file.seek(0)
-        data = file.read()  # GIFs carry no EXIF; re-encoding would drop their animation
-    else:
-        image = ImageOps.exif_transpose(image)  # keep the orientation the camera meant
-        data = _encode(image, fmt)
+    loop = image.info.get("loop")
+    frames, durations = _read_frames(image)
+    data = _encode(frames[0], fmt) if len(frames) == 1 else _encode_animation(frames, durations, loop, fmt)
     name = PurePosixPath(getattr(file, "name", "image")).stem[:80] + ACCEPTED_FORMATS[fmt]
     return ContentFile(data, name=name)
+
+
+def _read_frames(image):
+    """Every frame's pixels and duration, or ValidationError if one cannot be decoded.
+
+    open_checked decodes the first frame only; a later frame can still be cut
+    short or damaged, and that is the uploader's problem to hear about, not a server error.
+    """
+    try:
+        frames, durations = zip(*_frames(image))
+    except Exception:
+        raise ValidationError(
+            "A frame of the image cannot be read (the file is damaged or cut short). Upload a complete JPEG, PNG, WebP or GIF."
+        )
+    return frames, durations
+
+
+def _frames(image):
+    """Each frame, upright, as a pixel-only copy with its duration.
+
+    The duration is read after the frame is loaded: the WebP reader sets it only then.
+    """
+    for frame in ImageSequence.Iterator(image):
+        frame.load()
+        yield _pixels_only(ImageOps.exif_transpose(frame)), frame.info.get("duration", 0)
+
+
+def _pixels_only(frame):
+    """A copy of a frame with its pixels, palette and transparency, and no other `info` from the upload.
+
+    Pillow's encoders write much of `info` back into the file they save, so
+    whatever is not part of the picture must not be there to write.
+    """
+    clean = frame.copy()
+    clean.info = {key: frame.info[key] for key in PIXEL_INFO if key in frame.info}
+    return clean
+
+
+def _encode_animation(frames, durations, loop, fmt):
+    """An animation in fmt from pixel-only frames: their timing and loop count are all it carries."""
+    options = {"save_all": True, "append_images": list(frames[1:]), "duration": list(durations)}
+    if loop is not None:
+        options["loop"] = loop
+    if fmt == "WEBP":
+        options.update(quality=82, method=4)
+    if fmt == "GIF" and any(_may_be_transparent(frame) for frame in frames):
+        options["disposal"] = 2
+    out = io.BytesIO()
+    frames[0].save(out, fmt, **options)
+    return out.getvalue()
 
 
 def _encode(image, fmt):
@@ -84,6 +157,16 @@ def _encode(image, fmt):
     else:
         image.save(out, fmt)
     return out.getvalue()
+
+
+def _may_be_transparent(frame):
+    """True if a frame can hold see-through pixels.
+
+    Pillow hands back each GIF frame already composited, in full. Drawn over
+    the previous frame (the GIF default) its transparent pixels would show that
+    frame through, so such animations are saved to clear the canvas between frames.
+    """
+    return frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info
 
 
 def make_renditions(field_file):

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import GifImagePlugin, Image, ImageSequence, PngImagePlugin
 
 from articles.images import clean_upload, make_renditions, open_checked
 from articles.models import Article
@@ -18,6 +18,47 @@ def image_file(fmt="JPEG", size=(1200, 800), name="photo.jpg", mode="RGB", **sav
     buffer = io.BytesIO()
     Image.new(mode, size, "white").save(buffer, fmt, **save)
     return SimpleUploadedFile(name, buffer.getvalue())
+
+
+SECRET = b"secret-marker"
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b"<rdf:Description>" + SECRET + b"</rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+ICC = b"not-really-a-colour-profile " + SECRET
+METADATA_KEYS = {"comment", "exif", "xmp", "icc_profile", "Comment", "XML:com.adobe.xmp"}
+COLOURS = ((255, 0, 0), (0, 128, 0), (0, 0, 255), (255, 255, 0))
+ANIMATED = {"GIF": ".gif", "WEBP": ".webp", "PNG": ".png"}
+
+
+def gps_exif():
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker " + SECRET.decode()
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}
+    return exif.tobytes()
+
+
+def png_text():
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", SECRET.decode())
+    info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    return info
+
+
+def animation(fmt="GIF", frames=3, size=(60, 40), **save):
+    """Bytes of an animation whose frames are solid COLOURS, 100 ms, 200 ms, ... long, looping forever."""
+    images = [Image.new("RGB", size, COLOURS[i % len(COLOURS)]) for i in range(frames)]
+    buffer = io.BytesIO()
+    images[0].save(
+        buffer, fmt, save_all=True, append_images=images[1:], duration=[100 * (i + 1) for i in range(frames)], loop=0, **save
+    )
+    return buffer.getvalue()
+
+
+def stored(upload):
+    """The bytes clean_upload would store, and Pillow's reading of them."""
+    data = clean_upload(upload).read()
+    return data, Image.open(io.BytesIO(data))
 
 
 @pytest.fixture(autouse=True)
@@ -137,3 +178,110 @@ def test_admin_requires_alt_text_with_an_image(staff_client, section):
     )
     assert response.status_code == 200
     assert "Describe the image" in parse_html(response.content).find("ul", class_="errorlist").text()
+
+
+@pytest.mark.parametrize(
+    "fmt, name, mode, save",
+    [
+        ("JPEG", "a.jpg", "RGB", lambda: {"comment": SECRET, "exif": gps_exif(), "xmp": XMP, "icc_profile": ICC}),
+        ("PNG", "a.png", "RGB", lambda: {"pnginfo": png_text(), "exif": gps_exif(), "icc_profile": ICC}),
+        ("WEBP", "a.webp", "RGB", lambda: {"exif": gps_exif(), "xmp": XMP, "icc_profile": ICC}),
+        ("GIF", "a.gif", "P", lambda: {"comment": SECRET}),
+    ],
+    ids=["jpeg", "png", "webp", "gif"],
+)
+def test_no_metadata_from_the_upload_is_stored(fmt, name, mode, save):
+    upload = image_file(fmt, (64, 48), name, mode=mode, **save())
+    assert SECRET in upload.read()
+    upload.seek(0)
+    data, image = stored(upload)
+    assert image.format == fmt
+    assert SECRET not in data
+    assert not METADATA_KEYS & set(image.info)
+    assert not image.getexif()
+
+
+def test_jpeg_comment_and_gps_are_not_stored():
+    data, image = stored(image_file("JPEG", (640, 480), "gps.jpg", comment=b"secret", exif=gps_exif()))
+    assert b"secret" not in data
+    assert "comment" not in image.info and "exif" not in image.info
+    assert not image.getexif().get_ifd(0x8825)
+
+
+def test_bytes_after_a_gifs_trailer_are_not_stored():
+    gif = image_file("GIF", (64, 48), "a.gif", mode="P", comment=b"secret").read()
+    assert gif.endswith(b"\x3b")
+    upload = SimpleUploadedFile("a.gif", gif + b"<script>alert(1)</script>")
+    data, image = stored(upload)
+    assert b"<script>" not in data and b"alert(1)" not in data
+    assert b"secret" not in data and "comment" not in image.info
+    assert data.endswith(b"\x3b")
+
+
+@pytest.mark.parametrize("fmt", ANIMATED)
+def test_an_animation_over_the_total_pixel_limit_is_refused(settings, fmt):
+    settings.NEWSROOM_MAX_IMAGE_PIXELS = 10_000
+    upload = SimpleUploadedFile("anim" + ANIMATED[fmt], animation(fmt, frames=6, size=(50, 40)))
+    with pytest.raises(ValidationError, match=r"6 frames of 50×40 pixels, 12,000 pixels in all; the limit is 10,000 pixels"):
+        open_checked(upload)
+    assert open_checked(SimpleUploadedFile("anim" + ANIMATED[fmt], animation(fmt, frames=5, size=(50, 40)))).n_frames == 5
+
+
+def test_the_total_pixel_limit_is_checked_before_frames_are_decoded(settings, monkeypatch):
+    settings.NEWSROOM_MAX_IMAGE_PIXELS = 10_000
+    upload = SimpleUploadedFile("anim.gif", animation("GIF", frames=6, size=(50, 40)))
+    decoded = []
+    original = GifImagePlugin.GifImageFile.seek
+    monkeypatch.setattr(GifImagePlugin.GifImageFile, "seek", lambda image, frame: decoded.append(frame) or original(image, frame))
+    with pytest.raises(ValidationError, match="6 frames"):
+        open_checked(upload)
+    assert not [frame for frame in decoded if frame > 0]
+
+
+@pytest.mark.parametrize("fmt", ANIMATED)
+def test_an_animation_within_the_limit_keeps_its_frames_durations_and_loop_only(settings, fmt):
+    settings.NEWSROOM_MAX_IMAGE_PIXELS = 10_000
+    save = {"comment": SECRET} if fmt == "GIF" else {"exif": gps_exif()}
+    upload = SimpleUploadedFile("anim" + ANIMATED[fmt], animation(fmt, frames=4, size=(50, 40), **save) + b"<script>")
+    data, image = stored(upload)
+    assert SECRET not in data and b"<script>" not in data
+    assert (image.format, image.n_frames, image.info.get("loop")) == (fmt, 4, 0)
+    for index, frame in enumerate(ImageSequence.Iterator(image)):
+        frame.load()
+        assert frame.info["duration"] == 100 * (index + 1)
+        assert not METADATA_KEYS & set(frame.info)
+        pixel = frame.convert("RGB").getpixel((25, 20))
+        assert all(abs(got - want) <= 8 for got, want in zip(pixel, COLOURS[index])), (index, pixel)
+
+
+def moving_square(fmt):
+    """Bytes of a 3-frame animation of a square moving over a transparent background."""
+    frames = []
+    for i in range(3):
+        frame = Image.new("RGBA", (40, 30), (0, 0, 0, 0))
+        frame.paste(COLOURS[i % 2] + (255,), (i * 10, 5, i * 10 + 10, 15))
+        frames.append(frame)
+    buffer = io.BytesIO()
+    frames[0].save(buffer, fmt, save_all=True, append_images=frames[1:], duration=[50, 60, 70], disposal=2)
+    return buffer.getvalue()
+
+
+def rendered_frames(data):
+    return [frame.convert("RGBA").tobytes() for frame in ImageSequence.Iterator(Image.open(io.BytesIO(data)))]
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "PNG"])
+def test_a_transparent_animation_looks_the_same_after_re_encoding(fmt):
+    original = moving_square(fmt)
+    data, image = stored(SimpleUploadedFile("square" + ANIMATED[fmt], original))
+    assert image.n_frames == 3
+    assert rendered_frames(data) == rendered_frames(original)
+
+
+def test_an_animation_with_a_damaged_frame_is_refused_with_a_form_error():
+    noise = [Image.effect_noise((60, 40), 60 + 10 * i).convert("RGB") for i in range(3)]
+    buffer = io.BytesIO()
+    noise[0].save(buffer, "GIF", save_all=True, append_images=noise[1:], duration=100)
+    upload = SimpleUploadedFile("cut.gif", buffer.getvalue()[: buffer.tell() * 3 // 4])
+    with pytest.raises(ValidationError, match="cannot be read"):
+        clean_upload(upload)

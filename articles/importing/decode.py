@@ -4,6 +4,10 @@ Order: a byte-order mark decides; then strict UTF-8; then the encoding the
 caller forces; then charset-normalizer's guess, checked against GB18030, Big5
 and Windows-1252 by how plausible each decoding reads. A guess that had to be
 second-guessed, or reads poorly, is reported as doubtful so an editor looks.
+
+Guessing reads only the first SAMPLE_BYTES (it costs about a second of CPU per
+megabyte); the encoding it picks must then decode the whole file strictly, or
+the next one that read the sample as well is tried, or the file is refused.
 """
 
 import codecs
@@ -36,6 +40,10 @@ SIGNATURES = (
 
 FALLBACK_ENCODINGS = ("gb18030", "big5", "cp1252")
 PLAUSIBLE = 0.9
+READABLE = 0.5
+MARGIN = 0.05
+SAMPLE_BYTES = 64 * 1024
+MAYBE_INSIDE_A_CHARACTER = bytes(range(0x30, 0x100))
 
 
 @dataclass(frozen=True)
@@ -81,28 +89,92 @@ def decode(raw: bytes, encoding: str | None = None) -> Decoded:
     return _guess(raw)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    score: float
+    sample: str
+    guessed: bool
+
+
 def _guess(raw: bytes) -> Decoded:
-    best = charset_normalizer.from_bytes(raw).best()
+    sample = _sample(raw)
+    candidates = _candidates(sample, whole=len(sample) == len(raw))
+    if not candidates:
+        raise ImportFailure("the bytes are not valid in any supported encoding (UTF-8, UTF-16, GB18030, Big5, Windows-1252)")
+    best = candidates[0]
+    if best.score < READABLE:
+        raise ImportFailure("the file does not read as text in any supported encoding (binary data?)")
+    contenders = [c for c in candidates if c.score >= max(READABLE, best.score - MARGIN)]
+    return _decode_whole(raw, contenders, candidates)
+
+
+def _decode_whole(raw: bytes, contenders: list[Candidate], candidates: list[Candidate]) -> Decoded:
+    """The whole file, strictly decoded by the first contender that can; else ImportFailure saying where each failed.
+
+    The sample vouches only for itself: the rest of the file may hold bytes the
+    best reading of the sample cannot decode. Only contenders that read the
+    sample nearly as well are tried next, so falling back never settles for a worse reading.
+    """
+    failures = []
+    for candidate in contenders:
+        try:
+            text = raw.decode(candidate.name)
+        except UnicodeDecodeError as exc:
+            failures.append(f"{candidate.name} ({exc.reason} at byte {exc.start})")
+            continue
+        return Decoded(_reject_binary(text), candidate.name, doubtful=_doubtful(candidate, candidates))
+    raise ImportFailure(
+        f"the start of the file reads as {contenders[0].name} but the file is not valid {failures[0]}"
+        + "".join(f", nor {failure}" for failure in failures[1:])
+        + "; if you know its encoding, name it"
+    )
+
+
+def _sample(raw: bytes) -> bytes:
+    """The first SAMPLE_BYTES of raw or a little less, ending after a whole character where it can.
+
+    charset-normalizer rules out an encoding in which the sample ends in half a
+    character. A byte below 0x30 (ASCII controls, space, punctuation) is never
+    inside a character in GB18030, Big5, Shift_JIS, EUC or UTF-8, so the sample
+    ends after the last one, unless that would halve it.
+    """
+    if len(raw) <= SAMPLE_BYTES:
+        return raw
+    head = raw[:SAMPLE_BYTES]
+    cut = head.rstrip(MAYBE_INSIDE_A_CHARACTER)
+    return cut if len(cut) >= SAMPLE_BYTES // 2 else head
+
+
+def _candidates(sample: bytes, whole: bool) -> list[Candidate]:
+    """The encodings that decode the sample, the most plausible reading first.
+
+    Ties (cp1250 against cp1252 on English text, say) go to the encodings this
+    importer supports by name, then to the detector's guess. A sample cut short
+    is decoded incrementally, so half a character at its end is no error.
+    """
+    best = charset_normalizer.from_bytes(sample).best()
     guessed = codecs.lookup(best.encoding).name if best else None
-    candidates = {}
+    found = []
     for name in dict.fromkeys([guessed, *FALLBACK_ENCODINGS]):
         if name is None:
             continue
         try:
-            text = raw.decode(name)
+            text = codecs.getincrementaldecoder(name)().decode(sample, final=whole)
         except (UnicodeDecodeError, LookupError):
             continue
-        candidates[name] = (plausibility(text), text)
-    if not candidates:
-        raise ImportFailure("the bytes are not valid in any supported encoding (UTF-8, UTF-16, GB18030, Big5, Windows-1252)")
-    # Ties (cp1250 against cp1252 on English text, say) go to the encodings
-    # this importer supports by name, then to the detector's guess.
-    name = max(candidates, key=lambda n: (round(candidates[n][0], 2), n in FALLBACK_ENCODINGS, n == guessed))
-    score, text = candidates[name]
-    if score < 0.5:
-        raise ImportFailure("the file does not read as text in any supported encoding (binary data?)")
-    overruled = guessed in candidates and candidates[guessed][1] != text and candidates[guessed][0] < score - 0.05
-    return Decoded(_reject_binary(text), name, doubtful=score < PLAUSIBLE or overruled)
+        found.append(Candidate(name, plausibility(text), text, name == guessed))
+    return sorted(found, key=lambda c: (round(c.score, 2), c.name in FALLBACK_ENCODINGS, c.guessed), reverse=True)
+
+
+def _doubtful(chosen: Candidate, candidates: list[Candidate]) -> bool:
+    """Whether an editor should check the chosen encoding.
+
+    It reads poorly; or it overruled the detector's guess, which read the sample
+    differently and worse; or a better reading failed on the rest of the file.
+    """
+    overruled = any(c.guessed and c.sample != chosen.sample and c.score < chosen.score - MARGIN for c in candidates)
+    return chosen.score < PLAUSIBLE or overruled or chosen.sample != candidates[0].sample
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
