@@ -8,6 +8,9 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     from django.core.management import execute_from_command_line
 
+    from newsroom.bootstrap import prepare_data_dir
+
+    prepare_data_dir()
     execute_from_command_line(sys.argv)
 
 

@@ -47,6 +47,9 @@ def run_one(count):
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
         import django
 
+        from newsroom.bootstrap import prepare_data_dir
+
+        prepare_data_dir()  # what manage.py does before Django starts
         django.setup()
         from django.core.management import call_command
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.bootstrap import data_dir, database_url, secret_key_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -27,30 +29,27 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.environ.get("NEWSROOM_DATA_DIR", BASE_DIR / "data"))
+DATA_DIR = data_dir()
 
 
-def _secret_key():
-    """Use DJANGO_SECRET_KEY; otherwise keep a random key in the data folder.
+def read_secret_key():
+    """DJANGO_SECRET_KEY, else the key newsroom.bootstrap keeps in the data folder.
 
-    A key kept on disk survives restarts (sessions stay valid) without a
-    well-known default ever being used to sign anything.
+    A key kept on disk survives restarts (sessions stay valid). Where nothing
+    was prepared (the settings imported bare, as in a test run) the key is a
+    random one for this process alone: importing the settings writes nothing,
+    and no well-known default ever signs anything.
     """
     key = os.environ.get("DJANGO_SECRET_KEY")
     if key:
         return key
-    key_file = DATA_DIR / "secret_key"
     try:
-        return key_file.read_text().strip()
+        return secret_key_file().read_text().strip()
     except FileNotFoundError:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(50)
-        key_file.write_text(key)
-        key_file.chmod(0o600)
-        return key
+        return secrets.token_urlsafe(50)
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = read_secret_key()
 DEBUG = env_bool("DJANGO_DEBUG")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -75,12 +74,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.db_router.ReadDatabaseMiddleware",
     "articles.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "newsroom.db_router.PrimaryForAdminMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -158,9 +157,7 @@ def database_config(url):
     return config
 
 
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'newsroom.sqlite3'}"
-if DATABASE_URL.startswith("sqlite:") and not os.environ.get("DATABASE_URL"):
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = database_url()
 DATABASES = {"default": database_config(DATABASE_URL)}
 # Read replicas: reads go to them, writes (and the admin, and imports) to the primary.
 REPLICA_ALIASES = []
@@ -246,8 +243,14 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("NEWSROOM_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("NEWSROOM_HSTS_SECONDS", 31536000 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+
+
+NEWSROOM_PROXY_COUNT = int(os.environ.get("NEWSROOM_PROXY_COUNT", 1))
+if NEWSROOM_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("NEWSROOM_PROXY_COUNT must be 1 or more (the proxies in front of Newsroom).")
 if env_bool("NEWSROOM_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_CLIENT_IP_CALLABLE = "newsroom.proxy.forwarded_client_ip"  # axes reads REMOTE_ADDR otherwise
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -264,6 +267,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_PREVIEW_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_MAX_AGE", 7 * 24 * 3600))
 NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
+# The site's public origin (scheme and host, e.g. https://news.example.com): every absolute URL a
+# page, feed or sitemap carries is built from it. Unset, the request's validated host is used, and
+# the page cache keys pages by it.
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").strip().rstrip("/")
+# What one admin import upload may hold in all (its files together).
+NEWSROOM_MAX_IMPORT_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_IMPORT_UPLOAD_BYTES", 50 * 1024 * 1024))
 
 LOG_FORMAT = os.environ.get("NEWSROOM_LOG_FORMAT", "json")  # or "plain"
 LOGGING = {

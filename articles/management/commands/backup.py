@@ -29,20 +29,48 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         target = Path(options["file"])
-        if target.exists():
-            raise CommandError(f"{target} exists already; choose a new file name")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            with sqlite3.connect(target) as copy:
-                connection.connection.backup(copy)
-            copy.close()
-        else:
-            settings_dict = connection.settings_dict
-            result = subprocess.run(
-                ["pg_dump", "--format=custom", "--no-owner", f"--file={target}", settings_dict["NAME"]],
-                env=pg_environment(settings_dict), capture_output=True, text=True,
-            )
-            if result.returncode:
-                raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+        create_private_file(target)
+        try:
+            if connection.vendor == "sqlite":
+                sqlite_backup(target)
+            else:
+                pg_dump(target)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
         self.stdout.write(f"backup written to {target} ({target.stat().st_size:,} bytes)")
+
+
+def create_private_file(target):
+    """Create target empty with mode 0600 (a new folder for it 0700), refusing a name that exists.
+
+    A backup holds every password hash and session key; SQLite and pg_dump both
+    write into the file as it is, so it is never readable by others, not even
+    while being written.
+    """
+    if not target.parent.is_dir():
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise CommandError(f"{target} exists already; choose a new file name") from None
+
+
+def sqlite_backup(target):
+    connection.ensure_connection()
+    copy = sqlite3.connect(target)
+    try:
+        with copy:
+            connection.connection.backup(copy)
+    finally:
+        copy.close()
+
+
+def pg_dump(target):
+    settings_dict = connection.settings_dict
+    result = subprocess.run(
+        ["pg_dump", "--format=custom", "--no-owner", f"--file={target}", settings_dict["NAME"]],
+        env=pg_environment(settings_dict), capture_output=True, text=True,
+    )
+    if result.returncode:
+        raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
