@@ -1,6 +1,5 @@
 """The editors' tool: every model editable, with the lists and shortcuts a news desk needs."""
 
-import tempfile
 from pathlib import Path
 
 import reversion
@@ -10,12 +9,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelectMultiple
 from django.core.files.uploadedfile import UploadedFile
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.http import HttpResponseNotAllowed
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
@@ -30,9 +34,20 @@ from .models import (
     PersonAlias,
     Role,
 )
-from .editorial import changed_fields, changed_since, compare, current_fields, field_dict, preview_url, versions_of
+from .editorial import (
+    PREVIEW_DRAFT,
+    changed_fields,
+    changed_since,
+    compare,
+    current_fields,
+    field_dict,
+    preview_kind,
+    preview_url,
+    versions_of,
+)
 from .images import clean_upload, update_renditions
-from .importing.service import ImportOptions, import_files
+from .importing.service import ImportOptions, Source, import_sources
+from .publishing import rules
 from .search import index_articles
 
 
@@ -249,7 +264,7 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("category", "people", "organizations")
-    actions = ["publish", "publish_pending", "unpublish"]
+    actions = ["publish", "publish_pending", "unpublish", "revoke_previews"]
     readonly_fields = ("created_at", "updated_at", "source_name", "source_checksum", "quality_flags", "image_preview",
                        "share_preview", "version", "pending_summary")
     save_on_top = True
@@ -264,11 +279,11 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
         ("Import", {"classes": ("collapse",), "fields": ("source_name", "source_checksum", "quality_flags", "version", "created_at", "updated_at")}),
     )
 
-    # Roles: publishing is its own permission. Without it (a Writer) the
-    # status cannot be set, and a published article can be neither changed
-    # nor deleted: the server refuses, not only the buttons.
+    # Roles (articles/publishing/rules.py): without the publish permission (a
+    # Writer) the status cannot be set, and a published article can be
+    # neither changed nor deleted: the server refuses, not only the buttons.
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+        return rules.can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -277,18 +292,42 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
         return fields
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status == Article.Status.PUBLISHED and not self.has_publish_permission(request):
+        if obj is not None and not rules.may_change_article(request.user, obj.status):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status == Article.Status.PUBLISHED and not self.has_publish_permission(request):
+        if obj is not None and not rules.may_change_article(request.user, obj.status):
             return False
         return super().has_delete_permission(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        for status, title in queryset.values_list("status", "title"):
+            rules.check_article_write(request.user, status, None, title)
+        super().delete_queryset(request, queryset)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """django-reversion writes the revision to the database before the change form checks anything,
+        so the rule is applied here first: to the article as it is stored and as the revision would make it."""
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        self.check_restore(request, version)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        self.check_restore(request, get_object_or_404(Version, pk=version_id))
+        return super().recover_view(request, version_id, extra_context)
+
+    def check_restore(self, request, version):
+        stored = Article.objects.filter(pk=version.object_id).values_list("status", "version", "title").first()
+        status, request.stored_article_version, title = stored or (None, 0, version.object_repr)
+        rules.check_article_write(request.user, status, version.field_dict.get("status"), title)
+
     def save_model(self, request, obj, form, change):
+        stored = Article.objects.select_for_update().filter(pk=obj.pk).values_list("status", "version").first() if change else None
+        rules.check_article_write(request.user, stored[0] if stored else None, obj.status, obj.title)
         if change:
-            obj.version += 1
+            # A restored revision carries its old version number: count on from the stored one.
+            obj.version = max(obj.version, stored[1], getattr(request, "stored_article_version", 0)) + 1
             live = Article.objects.get(pk=obj.pk)
             if form.cleaned_data.get("keep_live_version") and live.is_live:
                 # The text changes wait aside; the live text stays as it is.
@@ -343,16 +382,36 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
     def share_preview(self, article):
         if not article.pk:
             return "Save the article first."
-        if article.is_live:
-            return "The article is live; share its address."
+        kind = preview_kind(article)
+        if kind is None:
+            return "Readers see this article as it is; share its address." if article.is_live else "Nothing to preview."
+        shows = "this draft, and only this one," if kind == PREVIEW_DRAFT else "the pending changes of this live article"
         days = settings.NEWSROOM_PREVIEW_MAX_AGE // 86400
-        url = preview_url(article)
         return format_html(
-            '<a href="{}" class="share-preview">Preview link</a> (copy it to share)'
-            '<div class="help">Anyone with this link can read this draft, and only this one, for {} days.</div>',
-            url,
-            days,
+            '<a href="{}" class="share-preview">Preview link</a> (copy it to share) '
+            '<button type="submit" name="_revoke_previews" formaction="{}" formnovalidate>Revoke preview links</button>'
+            '<div class="help">Anyone with this link can read {} for {} days, or until the article is published, '
+            "unpublished or its links are revoked.</div>",
+            preview_url(article), reverse("admin:articles_article_revoke_previews", args=[article.pk]), shows, days,
         )
+
+    @admin.action(description="Revoke the preview links of selected articles", permissions=["change"])
+    def revoke_previews(self, request, queryset):
+        articles = [article for article in queryset if self.has_change_permission(request, article)]
+        for article in articles:
+            article.revoke_previews()
+        Article.objects.bulk_update(articles, ["preview_key"])
+        self.message_user(request, f"Revoked the preview links of {len(articles)} article(s).", messages.SUCCESS)
+
+    def revoke_previews_view(self, request, object_id):
+        """The change form's "Revoke preview links" button: every link shared so far stops working."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        self.revoke_previews(request, Article.objects.filter(pk=article.pk))
+        return redirect("admin:articles_article_change", article.pk)
 
     def _act(self, request, queryset, change, comment):
         """Apply ``change`` to each article, each with a revision and an admin history entry."""
@@ -398,6 +457,8 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
         extra = [
             path("import/", self.admin_site.admin_view(self.import_view), name="articles_article_import"),
             path("<path:object_id>/compare/", self.admin_site.admin_view(self.compare_view), name="articles_article_compare"),
+            path("<path:object_id>/revoke-previews/", self.admin_site.admin_view(self.revoke_previews_view),
+                 name="articles_article_revoke_previews"),
         ]
         return extra + super().get_urls()
 
@@ -423,17 +484,25 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
+    @csrf_exempt  # checked below, once the upload limit is in place (Django's documented order)
     def import_view(self, request):
-        """Upload .txt files; the same import_files() service as the command does the work."""
+        """Upload .txt files; the same import service as the command does the work."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        limit = UploadLimit(settings.NEWSROOM_MAX_IMPORT_UPLOAD_BYTES)
+        request.upload_handlers.insert(0, limit)
+        return csrf_protect(self._import_view)(request, limit)
+
+    def _import_view(self, request, limit):
         report = None
         form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            publish = form.cleaned_data["publish"]
-            if publish and not self.has_publish_permission(request):
-                raise PermissionDenied("Only editors can publish on import.")
-            report = import_uploaded(form.cleaned_data["files"], publish, form.cleaned_data["category"], request.user)
+        if limit.exceeded(request):
+            form.add_error("files", limit.message())
+        elif request.method == "POST" and form.is_valid():
+            options = ImportOptions(
+                publish=form.cleaned_data["publish"], default_category=form.cleaned_data["category"], user=request.user
+            )
+            report = import_sources(uploaded_sources(form.cleaned_data["files"]), options)
             self.message_user(request, report.summary(), messages.SUCCESS if report.ok else messages.WARNING)
         context = {
             **self.admin_site.each_context(request),
@@ -446,21 +515,53 @@ class ArticleAdmin(ChangesPublicSite, VersionAdmin):
         return TemplateResponse(request, "admin/articles/article/import.html", context)
 
 
-def import_uploaded(uploads, publish, category, user):
-    """Write uploaded files to a temporary folder (names kept, paths stripped) and import them."""
-    with tempfile.TemporaryDirectory() as folder:
-        for number, upload in enumerate(uploads):
-            name = Path(upload.name).name or f"upload-{number}.txt"
-            target = Path(folder, name)
-            if target.exists():
-                target = Path(folder, f"{number}-{name}")
-            with open(target, "wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-        report = import_files([folder], ImportOptions(publish=publish, default_category=category, user=user))
-    for result in report.results:
-        result.path = Path(result.path).name  # the name the editor uploaded, not the temporary folder
-    return report
+def uploaded_sources(uploads):
+    """The uploads as import sources, in name order as a folder's files are, named as the editor's files were."""
+    names = {}
+    for number, upload in enumerate(uploads):
+        name = Path(upload.name).name or f"upload-{number}.txt"
+        names[name if name not in names else f"{number}-{name}"] = upload
+    return [Source(name, name, data=names[name].read()) for name in sorted(names)]
+
+
+class UploadLimit(FileUploadHandler):
+    """Stops reading an upload once its files together pass ``limit`` bytes, before any of it is kept.
+
+    First in the request's handler chain, it hands each chunk on to Django's
+    own handlers until the limit is passed. The form fields before the files
+    (the CSRF token among them) are kept, the rest of the body is read and
+    dropped, and the form says why.
+    """
+
+    def __init__(self, limit):
+        super().__init__()
+        self.limit = limit
+        self.received = 0
+        self.announced = 0
+        self.stopped = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.announced = content_length or 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit or self.announced > self.limit + 64 * 1024:
+            self.stopped = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+    def exceeded(self, request):
+        if request.method == "POST":
+            request.FILES  # parse the body now, through this handler
+        return self.stopped
+
+    def message(self):
+        size = max(self.received, self.announced)
+        return (f"The upload is {size / 1_048_576:.1f} MB or more; the files together may be at most "
+                f"{self.limit / 1_048_576:.0f} MB. Import them in smaller groups.")
 
 
 @admin.register(Category)

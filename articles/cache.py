@@ -13,22 +13,39 @@ import hashlib
 import time
 from datetime import timedelta
 from datetime import timezone as dt_timezone
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models import F, Min, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
+
+from .origin import site_origin
 
 MAX_AGE = 60  # what browsers and CDNs may reuse without asking
 PENDING_CHECK_SECONDS = 5
 _next_pending_check = 0.0
 PAGE_TTL = 600  # how long this server keeps a page at most
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/healthz")
+# The query parameters each page reads; every other parameter (utm_source=...,
+# a cache-busting random value) is dropped before the page is looked up or
+# rendered, so it can neither split the cache nor show up in the page.
+QUERY_PARAMETERS = {
+    "articles:search": ("q", "page"),
+    "articles:path": ("page",),
+    "articles:tag": ("page",),
+    "articles:person": ("page",),
+    "articles:organization": ("page",),
+    "articles:corrections": ("page",),
+    "articles:sitemap_section": ("p",),
+}
 
 
 def content_changed():
@@ -105,7 +122,7 @@ class PageCacheMiddleware:
         # then makes this page stale at once instead of being stored under
         # the new generation.
         generation, changed_at = current_state()
-        key = "page:%d:%s" % (generation, hashlib.sha256(request.get_full_path().encode()).hexdigest())
+        key = page_key(request, generation)
         stored = cache.get(key)
         if stored is None:
             response = self.get_response(request)
@@ -134,15 +151,11 @@ class PageCacheMiddleware:
 
     @staticmethod
     def cacheable(request):
-        # Readers carry no session cookie (the public site never starts a
-        # session); anyone who has one may be logged in and is served fresh
-        # pages. Deciding on the cookie alone lets this middleware run before
-        # the session and authentication ones, which a cached page never needs.
         return (
             settings.NEWSROOM_PAGE_CACHE
             and request.method in ("GET", "HEAD")
             and not request.path.startswith(SKIP_PREFIXES)
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not logged_in(request)
         )
 
     @staticmethod
@@ -157,9 +170,55 @@ class PageCacheMiddleware:
 
     @staticmethod
     def prepare(response, changed_at):
+        # Keys a CDN or Varnish can purge by: "site" (everything) and what the page shows.
+        response["Surrogate-Key"] = " ".join(["site", *response.get("Surrogate-Key", "").split()])
         response["ETag"] = '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest()
         response["Last-Modified"] = http_date(changed_at.timestamp())
         patch_cache_control(response, public=True, max_age=MAX_AGE, stale_while_revalidate=30)
+
+
+def page_key(request, generation):
+    """What a cached page is keyed by, in one place: the content generation, the origin the page's
+    absolute URLs name (articles/origin.py; it validates the host, so a hit never answers a host
+    a miss would refuse), the path, and the query parameters the page reads (see normalise_query)."""
+    parts = f"{site_origin(request)}{request.path}?{normalise_query(request)}"
+    return "page:%d:%s" % (generation, hashlib.sha256(parts.encode()).hexdigest())
+
+
+def normalise_query(request):
+    """Reduce the request's query to the parameters its page reads, one value each, in a fixed order.
+
+    The view then sees exactly what the key was made of: a page cannot
+    differ by a parameter the key ignores.
+    """
+    try:
+        names = QUERY_PARAMETERS.get(resolve(request.path_info).view_name, ())
+    except Resolver404:
+        names = ()
+    kept = QueryDict(mutable=True)
+    for name in names:
+        value = request.GET.get(name)
+        if value is None:
+            continue
+        value = " ".join(value.split())
+        kept[name] = str(int(value)) if value.isdigit() and len(value) < 10 else value
+    kept._mutable = False
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
+    return request.META["QUERY_STRING"]
+
+
+def logged_in(request):
+    """Does the request carry the session of a logged-in user? Readers carry none; a made-up
+    or expired session cookie is a reader's too, and does not bypass the cache.
+
+    Only a request with a session cookie costs a session read (one query with
+    database sessions), so readers' hits stay one statement and one cache read.
+    """
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
+        return False
+    return SESSION_KEY in import_module(settings.SESSION_ENGINE).SessionStore(session_key)
 
 
 def _parse_date(response):

@@ -3,6 +3,7 @@ conflicts between editors, and signed preview links."""
 
 import difflib
 import re
+import uuid
 
 from django.conf import settings
 from django.core import signing
@@ -112,19 +113,43 @@ def compare(old, new):
     return rows
 
 
+PREVIEW_DRAFT, PREVIEW_PENDING = "draft", "pending"
+
+
+def preview_kind(article):
+    """What a preview link made now would show: the draft (or scheduled) article, or a live article's
+    pending changes; None when there is nothing readers cannot already see."""
+    if article.is_live:
+        return PREVIEW_PENDING if article.pending_changes else None
+    if article.state_label == "Expired":
+        return None
+    return PREVIEW_DRAFT
+
+
 def preview_url(article):
-    """A signed link that lets anyone holding it read this one draft until it expires."""
-    token = signing.TimestampSigner(salt=PREVIEW_SALT).sign(str(article.pk))
+    """A signed link that lets anyone holding it read what ``preview_kind`` says, until it expires.
+
+    The link names the article's preview key, which publishing, unpublishing,
+    publishing pending changes and "Revoke preview links" replace: every older
+    link then stops working.
+    """
+    kind = preview_kind(article) or PREVIEW_DRAFT
+    token = signing.TimestampSigner(salt=PREVIEW_SALT).sign(f"{article.pk}:{article.preview_key}:{kind}")
     return reverse("articles:preview", args=[token])
 
 
 def article_from_preview_token(token):
-    """The article a preview token names, or None if the token is forged or has expired."""
+    """(article, kind) for a valid preview token, or None if it is forged, expired, revoked, or shows nothing now."""
     try:
-        pk = signing.TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=settings.NEWSROOM_PREVIEW_MAX_AGE)
-    except signing.BadSignature:
+        value = signing.TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=settings.NEWSROOM_PREVIEW_MAX_AGE)
+        pk, key, kind = value.split(":")
+        key = uuid.UUID(key)
+    except (signing.BadSignature, ValueError):
         return None
-    return Article.objects.select_related("category").filter(pk=pk).first()
+    article = Article.objects.select_related("category").filter(pk=pk, preview_key=key).first()
+    if article is None or preview_kind(article) != kind:
+        return None
+    return article, kind
 
 
 def publish_due_pending_changes(now=None):

@@ -1,13 +1,17 @@
 """RSS 2.0 and Atom feeds for the whole site and for each category, tag and person."""
 
+import copy
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from taggit.models import Tag
 
-from .models import Article, Category, Person
+from .models import Article, CategoryTree, Person
+from .origin import site_origin
 
 FEED_SIZE = 30
 
@@ -16,6 +20,16 @@ class LatestArticlesFeed(Feed):
     """The site's latest published articles; subclasses narrow the list."""
 
     description_template = None
+    origin = ""
+
+    def get_feed(self, obj, request):
+        """Links name the site's origin (articles/origin.py), not whatever host the request named."""
+        feed = copy.copy(self)  # one instance serves every request: keep the request's values off it
+        feed.origin, feed.path = site_origin(request), request.path
+        return super(LatestArticlesFeed, feed).get_feed(obj, request)
+
+    def feed_url(self, obj=None):
+        return self.origin + self.path
 
     def title(self, obj=None):
         return settings.NEWSROOM_SITE_NAME
@@ -24,7 +38,7 @@ class LatestArticlesFeed(Feed):
         return f"Latest articles from {settings.NEWSROOM_SITE_NAME}"
 
     def link(self, obj=None):
-        return reverse("articles:home")
+        return self.origin + reverse("articles:home")
 
     def articles(self, obj):
         return Article.objects.published()
@@ -40,7 +54,7 @@ class LatestArticlesFeed(Feed):
         return "\n\n".join([item.standfirst, *notes])
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return self.origin + item.get_absolute_url()
 
     def item_pubdate(self, item):
         return item.publish_at
@@ -67,7 +81,11 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class CategoryFeed(LatestArticlesFeed):
     def get_object(self, request, path):
-        return get_object_or_404(Category, path=path.strip("/"))
+        tree = CategoryTree.for_request(request)
+        category = tree.by_path.get(path.strip("/"))
+        if category is None or not tree.is_public(category):
+            raise Http404("No such section.")
+        return category
 
     def title(self, obj=None):
         return f"{obj.full_name} | {settings.NEWSROOM_SITE_NAME}"
@@ -76,7 +94,7 @@ class CategoryFeed(LatestArticlesFeed):
         return f"Latest articles in {obj.full_name}"
 
     def link(self, obj=None):
-        return obj.get_absolute_url()
+        return self.origin + obj.get_absolute_url()
 
     def articles(self, obj):
         return Article.objects.published().filter(obj.with_descendants_q())
@@ -84,7 +102,10 @@ class CategoryFeed(LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        tag = get_object_or_404(Tag, slug=slug)
+        if not Article.objects.published().filter(tags=tag).exists():
+            raise Http404("No such tag.")  # a tag of drafts only
+        return tag
 
     def title(self, obj=None):
         return f"Tagged “{obj.name}” | {settings.NEWSROOM_SITE_NAME}"
@@ -93,7 +114,7 @@ class TagFeed(LatestArticlesFeed):
         return f"Latest articles tagged {obj.name}"
 
     def link(self, obj=None):
-        return reverse("articles:tag", args=[obj.slug])
+        return self.origin + reverse("articles:tag", args=[obj.slug])
 
     def articles(self, obj):
         return Article.objects.published().filter(tags=obj)
@@ -110,7 +131,7 @@ class PersonFeed(LatestArticlesFeed):
         return f"Latest articles that mention {obj.name}"
 
     def link(self, obj=None):
-        return obj.get_absolute_url()
+        return self.origin + obj.get_absolute_url()
 
     def articles(self, obj):
         return Article.objects.published().filter(people=obj)

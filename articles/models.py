@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import get_script_prefix, reverse
 from django.utils.encoding import iri_to_uri
 from django.utils import timezone
@@ -146,14 +146,24 @@ class CategoryTree:
 
     def __init__(self, categories=None):
         if categories is None:
-            categories = Category.objects.order_by("ordering", "name")
+            live = Article.objects.published().filter(category=OuterRef("pk"))
+            categories = Category.objects.annotate(has_live=Exists(live)).order_by("ordering", "name")
         self.by_pk = {}
         self.by_path = {}
-        self.children = {}
+        self.all_children = {}
         for category in categories:
             self.by_pk[category.pk] = category
             self.by_path[category.path] = category
-            self.children.setdefault(category.parent_id, []).append(category)
+            self.all_children.setdefault(category.parent_id, []).append(category)
+        # Readers see a category only if its subtree holds a live article: the
+        # name of a section of drafts ("Merger talks") is not for them.
+        self.public = set()
+        for category in self.by_pk.values():
+            if getattr(category, "has_live", True):
+                self.public.update(c.pk for c in [category, *self.ancestors(category)])
+        self.children = {
+            parent: [c for c in children if c.pk in self.public] for parent, children in self.all_children.items()
+        }
 
     @classmethod
     def for_request(cls, request):
@@ -176,6 +186,9 @@ class CategoryTree:
             seen.add(parent.pk)
             parent = self.by_pk.get(parent.parent_id)
         return chain[::-1]
+
+    def is_public(self, category):
+        return category.pk in self.public
 
     def descendant_ids(self, category):
         """The category's id and its descendants', so article lists can use the category index."""
@@ -382,6 +395,8 @@ class Article(models.Model):
         "publish pending changes at", null=True, blank=True, db_index=True,
         help_text="Optional: the pending changes go live by themselves at this time.",
     )
+    # Part of every preview link; a new one (on publish, unpublish, or on demand) revokes the old links.
+    preview_key = models.UUIDField(default=uuid.uuid4, editable=False)
 
     source_name = models.CharField(
         max_length=500, blank=True, db_index=True, help_text="The file this article was imported from."
@@ -432,10 +447,15 @@ class Article(models.Model):
         return self
 
     def publish_pending_changes(self):
-        """Make the pending rework live (the caller saves)."""
+        """Make the pending rework live (the caller saves); links that previewed it stop working."""
         self.with_pending_changes()
         self.pending_changes = None
         self.pending_publish_at = None
+        self.revoke_previews()
+
+    def revoke_previews(self):
+        """Invalidate every preview link made so far (the caller saves)."""
+        self.preview_key = uuid.uuid4()
 
     @property
     def paragraphs(self):
@@ -484,9 +504,12 @@ class Article(models.Model):
             self.publish_at = timezone.now()
         with transaction.atomic():
             if self.pk:
-                before = Article.objects.filter(pk=self.pk).values_list("slug", "category__path").first()
-                if before and (before[0] != self.slug or before[1] != self.category.path):
+                before = Article.objects.filter(pk=self.pk).values_list("slug", "category__path", "status").first()
+                if before and (before[0] != self.slug or before[1] != self.category.path) and before[2] == self.Status.PUBLISHED:
+                    # Only an address readers could have seen needs to keep working.
                     OldPath.remember(f"{before[1]}/{before[0]}", article=self)
+                if before and before[2] != self.status:
+                    self.revoke_previews()  # a link made for the draft must not outlive it, nor show a takedown
             super().save(*args, **kwargs)
         content_changed()
 

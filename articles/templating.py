@@ -19,6 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from jinja2 import Environment
 
+from .origin import absolute_url, site_origin
+
 # Characters that could end a <script> element or open a comment in HTML.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
@@ -32,6 +34,8 @@ def environment(**options):
         breadcrumb_json_ld=breadcrumb_json_ld,
         article_json_ld=article_json_ld,
         page_url=page_url,
+        absolute_url=absolute_url,
+        site_origin=site_origin,
     )
     env.filters.update(date=format_date, truncatechars=truncatechars, pluralize=pluralize)
     return env
@@ -78,7 +82,7 @@ def breadcrumb_json_ld(request, crumbs):
             "@context": "https://schema.org",
             "@type": "BreadcrumbList",
             "itemListElement": [
-                {"@type": "ListItem", "position": i, "name": crumb.name, "item": request.build_absolute_uri(crumb.url)}
+                {"@type": "ListItem", "position": i, "name": crumb.name, "item": absolute_url(request, crumb.url)}
                 for i, crumb in enumerate(crumbs, start=1)
             ],
         }
@@ -87,7 +91,7 @@ def breadcrumb_json_ld(request, crumbs):
 
 def article_json_ld(request, article):
     """schema.org NewsArticle for an article page."""
-    url = request.build_absolute_uri(article.get_absolute_url())
+    url = absolute_url(request, article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -108,9 +112,9 @@ def article_json_ld(request, article):
         "publisher": {
             "@type": "Organization",
             "name": settings.NEWSROOM_SITE_NAME,
-            "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static("favicon.svg"))},
+            "logo": {"@type": "ImageObject", "url": absolute_url(request, static("favicon.svg"))},
         },
-        "about": [{"@type": "Person", "name": p.name, "url": request.build_absolute_uri(p.get_absolute_url())} for p in article.people.all()],
+        "about": [{"@type": "Person", "name": p.name, "url": absolute_url(request, p.get_absolute_url())} for p in article.people.all()],
     }
     corrections = list(article.corrections.all())
     if corrections:
@@ -118,5 +122,5 @@ def article_json_ld(request, article):
             {"@type": "CorrectionComment", "text": c.text, "datePublished": c.published_at.isoformat()} for c in corrections
         ]
     if article.lead_image:
-        data["image"] = [request.build_absolute_uri(article.lead_image.url)]
+        data["image"] = [absolute_url(request, article.lead_image.url)]
     return json_ld({k: v for k, v in data.items() if v not in (None, [], "")})

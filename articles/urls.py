@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from . import feeds, views
+from . import feeds, sitemaps, views
 from .sitemaps import SITEMAPS
 
 app_name = "articles"
@@ -51,7 +51,7 @@ urlpatterns = [
     # Sitemaps and robots.txt.
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap-news.xml", views.news_sitemap, name="news_sitemap"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap_section"}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     # Categories and articles share the slug-path space; keep this last.
     path("<slugpath:path>/", views.path_view, name="path"),

@@ -17,6 +17,8 @@ from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
 from . import editorial, search, sitemaps
+from .origin import absolute_url
+from .publishing import rules
 from .models import Article, CategoryTree, Correction, OldPath, Organization, Person, Role
 
 HOME_LATEST = 12
@@ -132,8 +134,9 @@ def latest_by_section(published, tree, sections):
 def path_view(request, path):
     """/<category path>/ is a category; /<category path>/<slug>/ is an article."""
     path = path.strip("/")
-    category = CategoryTree.for_request(request).by_path.get(path)
-    if category is not None:
+    tree = CategoryTree.for_request(request)
+    category = tree.by_path.get(path)
+    if category is not None and (tree.is_public(category) or rules.may_preview(request.user)):
         return category_page(request, category)
     category_path, _, slug = path.rpartition("/")
     try:
@@ -147,7 +150,7 @@ def old_path_redirect(request, path):
     old = OldPath.objects.filter(path=path).select_related("article__category", "category").first()
     if old is None:
         raise Http404("No such page.")
-    if old.article and not (request.user.is_staff or Article.objects.published().filter(pk=old.article_id).exists()):
+    if old.article and not (rules.may_preview(request.user) or Article.objects.published().filter(pk=old.article_id).exists()):
         raise Http404("No such page.")
     return redirect(old.target, permanent=True)
 
@@ -177,23 +180,24 @@ def with_page_relations(queryset):
 
 
 def article_page(request, slug, category_path):
-    visible = Article.objects.all() if request.user.is_staff else Article.objects.published()
+    visible = Article.objects.all() if rules.may_preview(request.user) else Article.objects.published()
     article = get_object_or_404(with_page_relations(visible), slug=slug)
-    if category_path != article.category.path:
-        return redirect(article, permanent=True)
+    if category_path != article.category.path or "page" in request.GET:
+        return redirect(article, permanent=True)  # one address per article: no ?page= copies
     return render_article(request, article)
 
 
 def preview_page(request, token):
-    """A draft shown to whoever holds its signed, expiring link (and only that draft)."""
-    article = editorial.article_from_preview_token(token)
-    if article is None:
-        raise Http404("This preview link is not valid or has expired.")
+    """What a signed, expiring, revocable link shows: one draft, or one live article's pending changes."""
+    found = editorial.article_from_preview_token(token)
+    if found is None:
+        raise Http404("This preview link is not valid: it has expired, was revoked, or shows nothing unpublished now.")
+    article, kind = found
     article = with_page_relations(Article.objects).get(pk=article.pk).with_pending_changes()
-    return render_article(request, article, force_preview=True)
+    return render_article(request, article, force_preview=True, preview_kind=kind)
 
 
-def render_article(request, article, force_preview=False):
+def render_article(request, article, force_preview=False, preview_kind=None):
     related = (
         Article.objects.published()
         .filter(category=article.category)
@@ -208,6 +212,7 @@ def render_article(request, article, force_preview=False):
             "article": article,
             "related": related,
             "preview": preview,
+            "preview_kind": preview_kind,
             "breadcrumbs": trail(
                 *category_crumbs(request, article.category), Crumb(article.title, article.get_absolute_url())
             ),
@@ -216,18 +221,23 @@ def render_article(request, article, force_preview=False):
     if preview:
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex"
+    else:
+        response["Surrogate-Key"] = f"article-{article.pk}"  # a takedown purges this page by its key
     return response
 
 
 def tag_page(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=tag).for_listing()
+    page = paginate(request, articles)
+    if not page.paginator.count:
+        raise Http404("No such tag.")  # a tag of drafts only: its name is not for readers yet
     return render(
         request,
         "articles/tag.html",
         {
             "tag": tag,
-            "page": paginate(request, articles),
+            "page": page,
             "breadcrumbs": trail(Crumb(f"Tag: {tag.name}", reverse("articles:tag", args=[tag.slug]))),
         },
     )
@@ -370,7 +380,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /search/",
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
-        f"Sitemap: {request.build_absolute_uri(reverse('articles:news_sitemap'))}",
+        f"Sitemap: {absolute_url(request, reverse('articles:sitemap'))}",
+        f"Sitemap: {absolute_url(request, reverse('articles:news_sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

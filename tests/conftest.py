@@ -2,11 +2,14 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Category
 
 _counter = itertools.count(1)
+PASSWORD = "a-long-pass-phrase"
 
 
 @pytest.fixture
@@ -77,3 +80,35 @@ def no_periodic_pending_check(monkeypatch):
     import articles.cache
 
     monkeypatch.setattr(articles.cache, "_next_pending_check", float("inf"))
+
+
+@pytest.fixture
+def member(django_user_model):
+    """A logged-in client for a new staff user in one of the roles (Writer, Editor, Admin)."""
+
+    def make(role, name=None):
+        user = django_user_model.objects.create_user(name or role.lower(), password=PASSWORD, is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        client = Client()
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return make
+
+
+def form_data(article, **changes):
+    data = {
+        "title": article.title, "slug": article.slug, "standfirst": article.standfirst, "body": article.body,
+        "category": article.category_id, "byline": article.byline, "language": article.language, "status": article.status,
+        "publish_at_0": article.publish_at.strftime("%Y-%m-%d") if article.publish_at else "",
+        "publish_at_1": article.publish_at.strftime("%H:%M:%S") if article.publish_at else "",
+        "unpublish_at_0": "", "unpublish_at_1": "", "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
+        "new_tags": "", "base_version": article.version, **NO_CORRECTIONS,
+    }
+    data.update(changes)
+    return data
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"

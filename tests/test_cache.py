@@ -199,3 +199,115 @@ def test_redis_cache_keeps_one_client_per_connection_pool(settings):
     client = cache._cache
     assert client.get_client("page:test") is client.get_client("other", write=True)
     cache.delete("page:test")
+
+
+# What a key is made of (articles/cache.py page_key) -------------------------------------
+
+def absolute_urls(response):
+    """Every absolute URL a page hands readers and crawlers: canonical, og:url, JSON-LD."""
+    import json
+
+    document = parse_html(response.content)
+    urls = [link.attrs["href"] for link in document.find_all("link", rel="canonical")]
+    urls += [meta.attrs["content"] for meta in document.find_all("meta", property="og:url")]
+    for script in document.find_all("script", type="application/ld+json"):
+        data = json.loads(script.text())
+        urls += [data[key] for key in ("url",) if key in data]
+        urls += [item["item"] for item in data.get("itemListElement", [])]
+    return urls
+
+
+def test_a_page_rendered_for_one_host_is_never_served_to_another(client, make_article, cache_backend, settings):
+    settings.ALLOWED_HOSTS = ["news.example.com", "testserver"]
+    article = make_article("Host story")
+    poisoned = client.get(article.get_absolute_url(), HTTP_HOST="news.example.com:6666")
+    assert poisoned["X-Cache"] == "MISS"
+    reader = client.get(article.get_absolute_url(), HTTP_HOST="news.example.com")
+    assert reader["X-Cache"] == "MISS"
+    assert all(url.startswith("http://news.example.com/") for url in absolute_urls(reader)), absolute_urls(reader)
+
+
+def test_with_a_site_url_every_absolute_url_names_it_whatever_the_host(client, make_article, cache_backend, settings):
+    settings.ALLOWED_HOSTS = ["news.example.com", "testserver"]
+    settings.NEWSROOM_SITE_URL = "https://news.example.com"
+    article = make_article("Origin story")
+    for host in ("news.example.com:6666", "testserver", "news.example.com"):
+        response = client.get(article.get_absolute_url(), HTTP_HOST=host)
+        urls = absolute_urls(response)
+        assert urls and all(url.startswith("https://news.example.com/") for url in urls), (host, urls)
+    robots = client.get("/robots.txt", HTTP_HOST="testserver:1").content.decode()
+    assert "Sitemap: https://news.example.com/sitemap.xml" in robots
+    import xml.etree.ElementTree as ET
+
+    feed = ET.fromstring(client.get("/feed/", HTTP_HOST="testserver:1").content)
+    assert {el.text for el in feed.iter("link")} <= {"https://news.example.com/", f"https://news.example.com{article.get_absolute_url()}"}
+    index = ET.fromstring(client.get("/sitemap.xml", HTTP_HOST="testserver:1").content)
+    locs = [el.text for el in index.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert locs and all(loc.startswith("https://news.example.com/") for loc in locs)
+    section = ET.fromstring(client.get("/sitemap-articles.xml", HTTP_HOST="testserver:1").content)
+    assert [el.text for el in section.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")] == [
+        f"https://news.example.com{article.get_absolute_url()}"
+    ]
+
+
+def test_a_cache_hit_never_answers_a_host_a_miss_would_refuse(client, make_article, cache_backend):
+    article = make_article("Guarded story")
+    assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
+    assert client.get(article.get_absolute_url(), HTTP_HOST="evil.example").status_code == 400
+
+
+def test_parameters_a_page_does_not_read_neither_split_the_cache_nor_show_in_it(client, make_article, cache_backend, settings):
+    settings.NEWSROOM_PAGE_SIZE = 1
+    for n in range(3):
+        make_article(f"Story {n}")
+    first = client.get("/dietary-recipes/")
+    tracked = client.get("/dietary-recipes/?utm_source=newsletter&fbclid=abc")
+    assert (first["X-Cache"], tracked["X-Cache"]) == ("MISS", "HIT")
+    page_two = client.get("/dietary-recipes/?utm_source=x&page=2")
+    links = [a.attrs["href"] for a in parse_html(page_two.content).find_all("a") if "page=" in a.attrs.get("href", "")]
+    assert links and not any("utm_source" in link for link in links)
+    assert client.get("/dietary-recipes/?page=02&utm_medium=y")["X-Cache"] == "HIT"  # the same page as page=2
+    assert client.get("/?page=3")["X-Cache"] == "MISS" and client.get("/")["X-Cache"] == "HIT"  # home has no pages
+
+
+def test_an_article_address_with_a_page_number_redirects_to_the_article(client, make_article):
+    article = make_article("One page")
+    response = client.get(article.get_absolute_url() + "?page=7")
+    assert (response.status_code, response["Location"]) == (301, article.get_absolute_url())
+
+
+def test_a_made_up_session_cookie_is_a_reader_and_gets_the_cached_page(client, make_article, cache_backend):
+    make_article("Cookie story")
+    assert client.get("/")["X-Cache"] == "MISS"
+    client.cookies["sessionid"] = "garbage-that-is-no-session-at-all"
+    assert client.get("/")["X-Cache"] == "HIT"
+
+
+def test_a_logged_in_editor_bypasses_the_cache(staff_client, make_article, cache_backend):
+    make_article("Editor story")
+    assert "X-Cache" not in staff_client.get("/")
+    assert "X-Cache" not in staff_client.get("/")
+
+
+def test_renaming_a_draft_does_not_take_over_a_live_articles_old_address(client, make_article):
+    live = make_article("Old name")
+    old = live.get_absolute_url()
+    live.slug = "new-name"
+    live.save()
+    draft = make_article("Squatter", status=Article.Status.DRAFT, slug="old-name")  # the freed slug
+    draft.slug = "squatter"
+    draft.save()  # a draft's old address was never public: nothing to remember
+    response = client.get(old)
+    assert (response.status_code, response["Location"]) == (301, live.get_absolute_url())
+
+
+def test_pages_name_the_keys_a_cache_in_front_purges_them_by(staff_client, make_article, cache_backend):
+    from django.test import Client
+
+    client = Client()
+    article = make_article("Keyed story")
+    assert client.get(article.get_absolute_url())["Surrogate-Key"].split() == ["site", f"article-{article.pk}"]
+    assert client.get(article.get_absolute_url())["Surrogate-Key"].split() == ["site", f"article-{article.pk}"]  # a hit
+    assert client.get("/")["Surrogate-Key"] == "site"
+    draft = make_article("Draft", status=Article.Status.DRAFT)
+    assert "Surrogate-Key" not in staff_client.get(draft.get_absolute_url())

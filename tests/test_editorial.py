@@ -14,41 +14,11 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.editorial import preview_url, word_diff
-from articles.models import Article, Correction
-from tests.conftest import NO_CORRECTIONS
+from articles.models import Article, Category, Correction
+from tests.conftest import NO_CORRECTIONS, PASSWORD, change_url, form_data  # noqa: F401
 from tests.html import json_ld, parse_html
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "a-long-pass-phrase"
-
-
-@pytest.fixture
-def member(django_user_model):
-    def make(role, name=None):
-        user = django_user_model.objects.create_user(name or role.lower(), password=PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=role))
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
-
-
-def form_data(article, **changes):
-    data = {
-        "title": article.title, "slug": article.slug, "standfirst": article.standfirst, "body": article.body,
-        "category": article.category_id, "byline": article.byline, "language": article.language, "status": article.status,
-        "publish_at_0": article.publish_at.strftime("%Y-%m-%d") if article.publish_at else "",
-        "publish_at_1": article.publish_at.strftime("%H:%M:%S") if article.publish_at else "",
-        "unpublish_at_0": "", "unpublish_at_1": "", "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
-        "new_tags": "", "base_version": article.version, **NO_CORRECTIONS,
-    }
-    data.update(changes)
-    return data
-
-
-def change_url(article):
-    return f"/admin/articles/article/{article.pk}/change/"
 
 
 # Roles ---------------------------------------------------------------------
@@ -104,6 +74,7 @@ def test_editor_publishes_schedules_and_deletes(member, make_article):
 def test_import_command_publish_needs_the_users_permission(tmp_path, django_user_model):
     writer = django_user_model.objects.create_user("wendy", password=PASSWORD)
     writer.groups.add(Group.objects.get(name="Writer"))
+    Category.objects.create(name="News")  # Writers may not create categories
     (tmp_path / "a.txt").write_text("Title: T\nCategory: News\n\nBody.\n")
     with pytest.raises(CommandError, match="may not publish"):
         call_command("import_articles", str(tmp_path), "--publish", "--user", "wendy", stdout=io.StringIO())
@@ -258,6 +229,7 @@ def test_admin_import_page_uses_the_import_service(member):
 
 
 def test_writers_may_import_drafts_but_not_publish(member):
+    Category.objects.create(name="News")  # Writers may not create categories
     writer = member("Writer")
     upload = SimpleUploadedFile("wire.txt", b"Title: Story\nCategory: News\n\nBody.\n")
     assert writer.post("/admin/articles/article/import/", {"files": [upload], "category": "News", "publish": "on"}).status_code == 403
@@ -347,3 +319,52 @@ def test_scheduled_pending_changes_go_live_by_themselves(member, make_article, m
     live.refresh_from_db()
     assert (live.pending_changes, live.pending_publish_at) == (None, None)
     assert "Published pending changes at their scheduled time." in [v.revision.get_comment() for v in Version.objects.get_for_object(live)]
+
+
+def test_preview_links_stop_working_once_the_article_is_published_or_taken_down(member, make_article):
+    editor = member("Editor")
+    draft = make_article("Embargoed", status=Article.Status.DRAFT)
+    draft_link = preview_url(draft)
+    assert Client().get(draft_link).status_code == 200
+    editor.post("/admin/articles/article/", {"action": "publish", "_selected_action": [draft.pk]})
+    assert Client().get(draft_link).status_code == 404
+    draft.refresh_from_db()
+    editor.post("/admin/articles/article/", {"action": "unpublish", "_selected_action": [draft.pk]})
+    assert Client().get(draft_link).status_code == 404  # back to draft: still not the old link
+
+
+def test_an_old_draft_link_does_not_show_a_live_articles_unreleased_changes(member, make_article):
+    editor = member("Editor")
+    draft = make_article("Story", status=Article.Status.DRAFT)
+    old_link = preview_url(draft)
+    editor.post("/admin/articles/article/", {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    editor.post(change_url(draft), form_data(draft, title="Unreleased rework", keep_live_version="on"))
+    assert Client().get(old_link).status_code == 404
+    draft.refresh_from_db()
+    pending_link = preview_url(draft)  # a link made for the rework says so
+    banner = parse_html(Client().get(pending_link).content).find("div", class_="preview-banner").text()
+    assert "not yet published" in banner and "live version" in banner
+
+
+def test_a_preview_link_of_an_article_taken_down_by_its_unpublish_time_stops_working(make_article):
+    scheduled = make_article("Embargoed", publish_at=timezone.now() + timedelta(hours=1))
+    link = preview_url(scheduled)
+    assert Client().get(link).status_code == 200
+    Article.objects.filter(pk=scheduled.pk).update(publish_at=timezone.now() - timedelta(hours=2),
+                                                     unpublish_at=timezone.now() - timedelta(hours=1))
+    assert Client().get(link).status_code == 404
+
+
+def test_preview_links_can_be_revoked_from_the_change_form(member, make_article):
+    editor = member("Editor")
+    draft = make_article("Leaky draft", status=Article.Status.DRAFT)
+    link = preview_url(draft)
+    form = parse_html(editor.get(change_url(draft)).content)
+    button = form.find("button", name="_revoke_previews")
+    assert button is not None
+    response = editor.post(button.attrs["formaction"], form_data(draft))
+    assert response.status_code == 302
+    assert Client().get(link).status_code == 404
+    draft.refresh_from_db()
+    assert Client().get(preview_url(draft)).status_code == 200  # a new link works

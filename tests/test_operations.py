@@ -114,3 +114,24 @@ def test_cache_keys_are_prefixed_by_the_database_so_sites_can_share_a_redis(tmp_
     assert site_a == prefix(DATABASE_URL=f"sqlite:///{tmp_path}/a.sqlite3")
     assert site_a != prefix(DATABASE_URL=f"sqlite:///{tmp_path}/b.sqlite3")
     assert prefix(DATABASE_URL=f"sqlite:///{tmp_path}/a.sqlite3", CACHE_KEY_PREFIX="staging") == "staging"
+
+
+def test_one_request_reads_from_one_replica_only(rf):
+    """A page built from two replicas at different lag could be cached stale under the new generation."""
+    from newsroom.db_router import ReadDatabaseMiddleware
+
+    router = ReplicaRouter()
+    seen = []
+
+    def view(request):
+        seen.append({router.db_for_read(None) for _ in range(50)})
+        return None
+
+    with override_settings(REPLICA_ALIASES=["replica1", "replica2", "replica3"]):
+        for _ in range(20):
+            ReadDatabaseMiddleware(view)(rf.get("/"))
+        ReadDatabaseMiddleware(view)(rf.get("/admin/"))
+        ReadDatabaseMiddleware(view)(rf.post("/search/"))
+    assert all(len(aliases) == 1 for aliases in seen)
+    assert len(set().union(*seen[:20])) > 1  # requests still spread over the replicas
+    assert seen[20] == seen[21] == {"default"}

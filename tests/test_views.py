@@ -299,3 +299,34 @@ def test_security_headers_are_sent(client):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_staff_without_the_view_permission_read_no_drafts(client, django_user_model, hidden_articles):
+    from django.contrib.auth.models import Permission
+
+    nobody = django_user_model.objects.create_user("intern", password="a-long-pass-phrase", is_staff=True)
+    client.force_login(nobody)
+    for article in hidden_articles:
+        assert client.get(article.get_absolute_url()).status_code == 404
+    nobody.user_permissions.add(Permission.objects.get(codename="view_article"))
+    nobody = django_user_model.objects.get(pk=nobody.pk)  # permissions are cached on the user object
+    client.force_login(nobody)
+    assert client.get(hidden_articles[0].get_absolute_url()).status_code == 200
+
+
+def test_a_tag_used_only_by_drafts_has_no_public_page_or_feed(client, hidden_articles):
+    for url in ("/tag/secret/", "/feed/tag/secret/", "/feed/atom/tag/secret/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+
+
+def test_a_section_holding_only_drafts_is_named_on_no_public_page(client, make_article, make_category):
+    secret = make_category("Merger talks")
+    make_article("Draft deal", category=secret, status=Article.Status.DRAFT)
+    make_article("Visible story")
+    for url in ("/", "/dietary-recipes/", "/people/", "/sitemap-categories.xml", "/feed/"):
+        response = client.get(url)
+        assert response.status_code == 200 and b"Merger talks" not in response.content, url
+        assert b"merger-talks" not in response.content, url
+    for url in ("/merger-talks/", "/feed/category/merger-talks/"):
+        assert client.get(url).status_code == 404, url

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -35,6 +36,7 @@ from taggit.models import Tag, TaggedItem
 from newsroom.db_router import use_primary
 
 from ..cache import content_changed
+from ..publishing import rules
 from ..models import RESERVED_SLUGS, Article, Category, Person, slug_base, slug_candidates, unique_slug
 from ..search import backend as search_backend
 from ..search import document, index_articles
@@ -109,6 +111,26 @@ class ImportOptions:
     user: object = None  # who the revisions are recorded for (None: the import itself)
 
 
+@dataclass(frozen=True)
+class Source:
+    """One file to import: on disk (``path``) or already in memory (``data``, e.g. an admin upload).
+
+    ``name`` is what the article remembers as its source (a re-import finds it by that);
+    ``display`` is how reports name the file.
+    """
+
+    display: str
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def read(self, max_size):
+        if self.data is not None:
+            check_size(len(self.data), max_size)
+            return self.data
+        return read_file(self.path, max_size)
+
+
 @dataclass
 class Prepared:
     """One file, read and understood, ready to store."""
@@ -125,7 +147,7 @@ class Prepared:
 
 
 def find_files(paths):
-    """Yield (path, source name) for each file: folders are searched for *.txt, in name order.
+    """Yield a Source for each file: folders are searched for *.txt, in name order.
 
     The source name is the path relative to the folder given (or the file's
     own name), so importing a folder again finds the same articles.
@@ -138,24 +160,33 @@ def find_files(paths):
                 for name in sorted(names):
                     if name.endswith(".txt"):
                         found = Path(folder, name)
-                        yield found, found.relative_to(given).as_posix()
+                        yield Source(str(found), found.relative_to(given).as_posix(), path=found)
         else:
-            yield given, given.name
+            yield Source(str(given), given.name, path=given)
 
 
 @use_primary()
 def import_files(paths, options=None, on_result=None, batch_size=BATCH_SIZE):
-    """Import every file under ``paths``; return an ImportReport. Never raises for a bad file.
+    """Import every file under ``paths``; return an ImportReport. Never raises for a bad file."""
+    return import_sources(find_files(paths), options, on_result, batch_size)
 
-    With ``on_result`` each FileResult is handed over as it is known (in file
-    order) and the report keeps only counts; without it the report keeps
-    every result.
+
+@use_primary()
+def import_sources(sources, options=None, on_result=None, batch_size=BATCH_SIZE):
+    """Import each Source; return an ImportReport. Never raises for a bad file.
+
+    Raises PermissionDenied before reading anything if ``options.user`` may not
+    publish and ``options.publish`` asks for it. With ``on_result`` each
+    FileResult is handed over as it is known (in file order) and the report
+    keeps only counts; without it the report keeps every result.
     """
     options = options or ImportOptions()
+    if options.publish:
+        rules.check_may_publish(options.user)
     report = ImportReport(keep_results=on_result is None)
     writer = BatchWriter(options, EntityMatcher.from_database())
     # Files stream through in chunks: memory stays flat however many there are.
-    files = find_files(paths)
+    files = iter(sources)
     head = list(islice(files, PARALLEL_FROM))
     stream = chain(head, files)
     chunks = iter(lambda: list(islice(stream, batch_size)), [])
@@ -230,16 +261,16 @@ def read_chunk(chunk, first_index, options):
     query for the chunk and without being parsed, which makes a re-run fast.
     """
     early, items = [], []
-    for index, (path, source_name) in enumerate(chunk, start=first_index):
+    for index, source in enumerate(chunk, start=first_index):
         try:
-            raw = read_file(path, options.max_size)
+            raw = source.read(options.max_size)
         except ImportFailure as exc:
-            early.append(FileResult(str(path), FAILED, str(exc), index=index))
+            early.append(FileResult(source.display, FAILED, str(exc), index=index))
             continue
         except OSError as exc:
-            early.append(FileResult(str(path), FAILED, f"cannot read the file ({exc.strerror or exc})", index=index))
+            early.append(FileResult(source.display, FAILED, f"cannot read the file ({exc.strerror or exc})", index=index))
             continue
-        items.append((index, str(path), source_name, raw, hashlib.sha256(raw).hexdigest()))
+        items.append((index, source.display, source.name, raw, hashlib.sha256(raw).hexdigest()))
     known = dict(
         (checksum, (pk, title))
         for checksum, pk, title in Article.objects.filter(source_checksum__in=[i[4] for i in items]).values_list(
@@ -322,11 +353,14 @@ def prepare(index, display, source_name, raw, checksum, options, matcher):
 def read_file(path, max_size):
     if Path(path).is_dir():
         raise ImportFailure("this is a folder, not a file")
-    size = os.stat(path).st_size
-    if size > max_size:
-        raise ImportFailure(f"the file is {size:,} bytes, over the limit of {max_size:,} (see --max-size)")
+    check_size(os.stat(path).st_size, max_size)
     with open(path, "rb") as handle:
         return handle.read(max_size + 1)
+
+
+def check_size(size, max_size):
+    if size > max_size:
+        raise ImportFailure(f"the file is {size:,} bytes, over the limit of {max_size:,} (see --max-size)")
 
 
 def check_lengths(parsed: ParsedArticle):
@@ -352,7 +386,7 @@ class BatchWriter:
     def __init__(self, options, matcher):
         self.options = options
         self.matcher = matcher
-        self.categories = CategoryCache()
+        self.categories = CategoryCache(options.user)
         self.person_names = {}
 
     def write(self, items, emit):
@@ -365,9 +399,13 @@ class BatchWriter:
                 source_checksum__in=[i.checksum for i in items]
             ).values_list("source_checksum", "pk", "title")
         )
-        existing_sources = set(
-            Article.objects.filter(source_name__in=[i.source_name for i in items]).values_list("source_name", flat=True)
-        )
+        stored = {
+            name: (status, title)
+            for name, status, title in Article.objects.filter(
+                source_name__in=[i.source_name for i in items]
+            ).values_list("source_name", "status", "title")
+        }
+        existing_sources = stored.keys()
         creates, updates, seen = [], [], {}
         for item in items:
             if item.checksum in known:
@@ -375,6 +413,8 @@ class BatchWriter:
                 emit(FileResult(item.display, UNCHANGED, article_id=pk, title=title, index=item.index))
             elif item.checksum in seen:
                 emit(FileResult(item.display, UNCHANGED, "same content as " + seen[item.checksum].display, title=item.parsed.title, index=item.index))
+            elif refusal := self.refusal(item, *stored.get(item.source_name, (None, ""))):
+                emit(FileResult(item.display, FAILED, refusal, index=item.index))
             else:
                 seen[item.checksum] = item
                 (updates if item.source_name in existing_sources else creates).append(item)
@@ -397,6 +437,16 @@ class BatchWriter:
         for item in updates:
             emit(self.write_one(item))
 
+    def refusal(self, item, stored_status, stored_title):
+        """Why ``options.user`` may not write this file (the publishing rules), or None."""
+        new_status = Article.Status.PUBLISHED if self.options.publish else stored_status
+        try:
+            rules.check_article_write(self.options.user, stored_status, new_status, stored_title)
+            self.categories.check(item.parsed.category_path or category_names(self.options))
+        except PermissionDenied as exc:
+            return str(exc)
+        return None
+
     def write_one(self, item):
         """One file in its own transaction, looking again at what is stored if a conflict arises."""
         for attempt in range(2):
@@ -406,6 +456,8 @@ class BatchWriter:
             try:
                 article, outcome = save_article(item, self.options, self.categories)
                 return FileResult(item.display, outcome, article_id=article.pk, title=article.title, flags=item.flags, index=item.index)
+            except PermissionDenied as exc:
+                return FileResult(item.display, FAILED, str(exc), index=item.index)
             except IntegrityError as exc:
                 self.categories.clear()
                 if attempt:
@@ -569,9 +621,11 @@ def save_article(item, options, categories):
 
 def _save_article(item, options, categories):
     parsed = item.parsed
-    category = categories.get(parsed.category_path or category_names(options))
     article = Article.objects.select_for_update().filter(source_name=item.source_name).first()
     outcome = UPDATED if article else CREATED
+    new_status = Article.Status.PUBLISHED if options.publish else (article.status if article else Article.Status.DRAFT)
+    rules.check_article_write(options.user, article.status if article else None, new_status, article.title if article else "")
+    category = categories.get(parsed.category_path or category_names(options))
     if article is None:
         article = Article(source_name=item.source_name, slug=unique_slug(Article, parsed.title, max_length=240))
     # Only the fields the file carries; an editor's other changes stay.
@@ -603,27 +657,52 @@ def _save_article(item, options, categories):
 
 
 class CategoryCache:
-    """Categories by name path, created on first use and remembered for the run."""
+    """Categories by name path, created on first use (if ``user`` may create them) and remembered for the run."""
 
-    def __init__(self):
+    def __init__(self, user=None):
+        self.user = user
         self.by_path = {}
+        self.known = {}
 
     def clear(self):
         self.by_path.clear()
+        self.known.clear()
+
+    def check(self, names):
+        """Raise PermissionDenied if the path names a category that does not exist and ``user`` may not create it."""
+        key = tuple(names)
+        if key not in self.by_path and key not in self.known:
+            self.known[key] = self._find(names) is not None
+        if not (key in self.by_path or self.known[key]):
+            rules.check_may_create_category(self.user, " / ".join(names))
 
     def get(self, names):
         key = tuple(names)
         if key not in self.by_path:
+            self.check(names)
             self.by_path[key] = self._get_or_create(names)
         return self.by_path[key]
 
     @staticmethod
-    def _get_or_create(names):
+    def _lookup(parent, name):
+        slug = slugify(name, allow_unicode=True) or "section"
+        siblings = Category.objects.filter(parent=parent)
+        return siblings.filter(name=name).first() or siblings.filter(slug=slug).first()
+
+    @classmethod
+    def _find(cls, names):
         parent = None
         for name in names:
-            slug = slugify(name, allow_unicode=True) or "section"
-            siblings = Category.objects.filter(parent=parent)
-            category = siblings.filter(name=name).first() or siblings.filter(slug=slug).first()
+            parent = cls._lookup(parent, name)
+            if parent is None:
+                return None
+        return parent
+
+    @classmethod
+    def _get_or_create(cls, names):
+        parent = None
+        for name in names:
+            category = cls._lookup(parent, name)
             if category is None:
                 category = Category(parent=parent, name=name)
                 category.slug = unique_slug(Category, name, parent=parent)
