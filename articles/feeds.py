@@ -74,17 +74,13 @@ class LatestArticlesFeed(Feed):
     item_guid_is_permalink = False
 
 
-class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = Atom1Feed
-    subtitle = LatestArticlesFeed.description
-
-
 class CategoryFeed(LatestArticlesFeed):
     def get_object(self, request, path):
         tree = CategoryTree.for_request(request)
         category = tree.by_path.get(path.strip("/"))
         if category is None or not tree.is_public(category):
             raise Http404("No such section.")
+        category.subtree_ids = tree.descendant_ids(category)
         return category
 
     def title(self, obj=None):
@@ -97,7 +93,7 @@ class CategoryFeed(LatestArticlesFeed):
         return self.origin + obj.get_absolute_url()
 
     def articles(self, obj):
-        return Article.objects.published().filter(obj.with_descendants_q())
+        return Article.objects.published().filter(category_id__in=obj.subtree_ids)
 
 
 class TagFeed(LatestArticlesFeed):
@@ -142,6 +138,7 @@ def atom(feed_class):
     return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed, "subtitle": feed_class.description})
 
 
+LatestArticlesAtomFeed = atom(LatestArticlesFeed)
 CategoryAtomFeed = atom(CategoryFeed)
 TagAtomFeed = atom(TagFeed)
 PersonAtomFeed = atom(PersonFeed)

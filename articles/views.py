@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
-from . import editorial, search, sitemaps
+from . import search, sitemaps
 from .origin import absolute_url
 from .publishing import rules
+from .publishing.previews import article_from_preview_token
 from .models import Article, CategoryTree, Correction, OldPath, Organization, Person, Role
 
 HOME_LATEST = 12
@@ -189,7 +190,7 @@ def article_page(request, slug, category_path):
 
 def preview_page(request, token):
     """What a signed, expiring, revocable link shows: one draft, or one live article's pending changes."""
-    found = editorial.article_from_preview_token(token)
+    found = article_from_preview_token(token)
     if found is None:
         raise Http404("This preview link is not valid: it has expired, was revoked, or shows nothing unpublished now.")
     article, kind = found

@@ -77,9 +77,9 @@ def no_periodic_pending_check(monkeypatch):
     """The every-few-seconds check for due pending changes would add a query to whichever request
     happens to come after the interval; tests that count queries must not depend on the clock.
     Tests of that check set it back to 0."""
-    import articles.cache
+    from articles.middleware import SchedulerMiddleware
 
-    monkeypatch.setattr(articles.cache, "_next_pending_check", float("inf"))
+    monkeypatch.setattr(SchedulerMiddleware, "next_check", float("inf"))
 
 
 @pytest.fixture

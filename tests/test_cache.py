@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
-from articles.cache import seconds_until_next_change
+from articles.cache.generation import seconds_until_next_change
 from articles.models import Article, Category, Person
 from tests.html import parse_html
 
@@ -201,7 +201,7 @@ def test_redis_cache_keeps_one_client_per_connection_pool(settings):
     cache.delete("page:test")
 
 
-# What a key is made of (articles/cache.py page_key) -------------------------------------
+# What a key is made of (articles/cache/keys.py page_key) -------------------------------------
 
 def absolute_urls(response):
     """Every absolute URL a page hands readers and crawlers: canonical, og:url, JSON-LD."""

@@ -13,7 +13,8 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
-from articles.editorial import preview_url, word_diff
+from articles.publishing.previews import preview_url
+from articles.publishing.revisions import word_diff
 from articles.models import Article, Category, Correction
 from tests.conftest import NO_CORRECTIONS, PASSWORD, change_url, form_data  # noqa: F401
 from tests.html import json_ld, parse_html
@@ -144,7 +145,8 @@ def test_every_save_keeps_a_revision_and_a_restore_is_a_new_one(member, make_art
     # Restore the first revision through reversion's revision view (a form to review, then save).
     response = editor.get(f"/admin/articles/article/{article.pk}/history/{oldest.pk}/")
     assert response.status_code == 200
-    restore = form_data(article, title="Version two", body="Alpha delta gamma.")
+    shown_version = parse_html(response.content).find("input", name="base_version").attrs["value"]
+    restore = form_data(article, title="Version two", body="Alpha delta gamma.", base_version=shown_version)
     response = editor.post(f"/admin/articles/article/{article.pk}/history/{oldest.pk}/", restore)
     assert response.status_code == 302
     assert Version.objects.get_for_object(article).count() == 3
@@ -262,8 +264,9 @@ def test_bulk_imported_versions_read_like_reversions_own(tmp_path):
         article.save()
     own = Version.objects.get_for_object(article).first()
     assert own.pk != bulk.pk
-    ignore = {"updated_at", "created_at"}
+    ignore = {"updated_at", "created_at", "version"}
     assert {k: v for k, v in bulk.field_dict.items() if k not in ignore} == {k: v for k, v in own.field_dict.items() if k not in ignore}
+    assert own.field_dict["version"] == bulk.field_dict["version"] + 1  # every save raises the version
     bulk.revision.revert()  # restoring an imported version works
 
 
@@ -295,7 +298,7 @@ def test_reworking_a_live_article_keeps_readers_on_the_live_version_until_publis
 
 
 def test_scheduled_pending_changes_go_live_by_themselves(member, make_article, monkeypatch, django_capture_on_commit_callbacks):
-    import articles.cache
+    from articles.middleware import SchedulerMiddleware
 
     editor, reader = member("Editor"), Client()
     live = make_article("Live headline", body="Live body.")
@@ -311,7 +314,7 @@ def test_scheduled_pending_changes_go_live_by_themselves(member, make_article, m
 
     # Its time comes (moved into the past here rather than waiting an hour).
     Article.objects.filter(pk=live.pk).update(pending_publish_at=timezone.now() - timedelta(seconds=1))
-    monkeypatch.setattr(articles.cache, "_next_pending_check", 0.0)
+    monkeypatch.setattr(SchedulerMiddleware, "next_check", 0.0)
     with django_capture_on_commit_callbacks(execute=True):
         reader.get("/")  # any reader's request publishes what is due
     page = parse_html(reader.get(live.get_absolute_url()).content)

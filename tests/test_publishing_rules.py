@@ -13,6 +13,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Category, Correction, Organization, OrganizationAlias, Person, PersonAlias, Role
 from tests.conftest import form_data
+from tests.html import parse_html
 
 pytestmark = pytest.mark.django_db
 
@@ -164,10 +165,14 @@ def test_editor_restoring_a_revision_counts_the_version_on_from_the_stored_one(n
     stored_version = Article.objects.get(pk=live.pk).version
     draft_version = Version.objects.get_for_object(live).order_by("pk").first()
     url = reverse("admin:articles_article_revision", args=[live.pk, draft_version.pk])
-    form = form_data(live, status="draft", body="Draft body: an early version.", base_version=draft_version.field_dict["version"])
+    shown = parse_html(editor.get(url).content).find("input", name="base_version").attrs["value"]
+    assert int(shown) == stored_version  # the form to review is based on the stored version, not the old one
+    key = Article.objects.get(pk=live.pk).preview_key
+    form = form_data(live, status="draft", body="Draft body: an early version.", base_version=shown)
     assert editor.post(url, form).status_code == 302
     live.refresh_from_db()
     assert live.body == "Draft body: an early version." and live.version == stored_version + 1
+    assert live.preview_key != key  # unpublished by the restore: earlier links are revoked, not revived
 
 
 def test_writer_recovering_a_deleted_live_article_is_refused(newsroom):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+from ..text import CJK_PUNCTUATION_RANGES, IDEOGRAPH_RANGES, in_ranges
 from .errors import ImportFailure
 
 BOMS = (
@@ -216,9 +217,9 @@ def plausibility(text: str) -> float:
         code = ord(ch)
         if code < 0x80:
             good += ch.isprintable()
-        elif 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FFFF:
+        elif in_ranges(ch, IDEOGRAPH_RANGES):
             good += 1.0 if _is_common_han(ch) else 0.3
-        elif 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF or 0x2010 <= code <= 0x206F:
+        elif in_ranges(ch, CJK_PUNCTUATION_RANGES) or 0x2010 <= code <= 0x206F:  # and general punctuation
             good += 1.0
         elif 0xA0 <= code <= 0x24F:
             latin_extra += 1

@@ -11,30 +11,10 @@ Traditional characters are folded to simplified on both sides with OpenCC, so
 Live" links Taobao Live, not Taobao as well.
 """
 
-from functools import lru_cache
-
 import ahocorasick
 
 from ..models import Organization, OrganizationAlias, Person, PersonAlias
-from .text import CJK_CHAR
-
-
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def fold(text: str) -> str:
-    """Lower case, and simplified Chinese characters in place of traditional ones."""
-    if not text.isascii() and CJK_CHAR.search(text):
-        text = _converter().convert(text)
-    return text.lower()
-
-
-def _is_word_char(ch):
-    return ch.isalnum() or ch == "_"
+from ..text import CJK_CHAR, fold, is_word_char
 
 
 class EntityMatcher:
@@ -93,6 +73,6 @@ class EntityMatcher:
 
     @staticmethod
     def _whole_word(text, start, end):
-        return (start == 0 or not _is_word_char(text[start - 1])) and (
-            end + 1 >= len(text) or not _is_word_char(text[end + 1])
+        return (start == 0 or not is_word_char(text[start - 1])) and (
+            end + 1 >= len(text) or not is_word_char(text[end + 1])
         )

@@ -6,6 +6,8 @@ knows what the source meant can fix "65438+1 October1" or "202 1".
 
 import re
 
+from ..text import is_word_char
+
 FLAG_LABELS = {
     "65438": "Garbled number (65438)",
     "kloc-0": "Garbled number (kloc-0)",
@@ -21,10 +23,6 @@ def _digit_or_plus(ch):
     return ch.isdigit() or ch == "+"
 
 
-def _word_char(ch):
-    return ch.isalnum() or ch == "_"
-
-
 # Each pattern starts with a literal, so the regex engine can skip ahead fast;
 # what must not stand just before a match is checked on the few matches
 # instead of with a look-behind at every position.
@@ -35,7 +33,7 @@ ARTEFACT_PATTERNS = {
     # "20 19-year-olds" is the price; an editor decides.
     "split-year": (re.compile(r"(?:19 \d\d|20(?: \d\d|[0-2] \d))(?![\d+])"), _digit_or_plus),
     "20021": (re.compile(r"200[12]\d(?!\d)"), str.isdigit),
-    "double 1 1": (re.compile(r"(?i:d)ouble 1 1\b"), _word_char),
+    "double 1 1": (re.compile(r"(?i:d)ouble 1 1\b"), is_word_char),
 }
 
 

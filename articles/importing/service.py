@@ -16,7 +16,6 @@ import json
 import multiprocessing
 import os
 import signal
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from itertools import chain, islice
@@ -29,23 +28,24 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.encoding import is_protected_type
-from django.utils.text import slugify
 from reversion.models import Revision, Version
 from taggit.models import Tag, TaggedItem
 
 from newsroom.db_router import use_primary
 
-from ..cache import content_changed
+from ..cache.generation import content_changed
 from ..publishing import rules
-from ..models import RESERVED_SLUGS, Article, Category, Person, slug_base, slug_candidates, unique_slug
+from ..models import Article, Category, Person
 from ..search import backend as search_backend
-from ..search import document, index_articles
+from ..search import document
+from ..slugs import free_slugs, reserved_first_segments, slug_base, unique_slug
+from ..text import cjk_share
 from .decode import decode
 from .errors import ImportFailure
 from .link import EntityMatcher, fold
 from .parse import ParsedArticle, parse
 from .quality import artefact_flags
-from .text import cjk_share, clean_text
+from .text import clean_text
 
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 DEFAULT_CATEGORY = "News"
@@ -468,7 +468,7 @@ class BatchWriter:
 
     def bulk_create(self, items):
         """Insert new articles with their links, tags and search documents in a few statements."""
-        slugs = self.unique_slugs([i.parsed.title for i in items])
+        slugs = free_slugs(Article.objects.all(), [i.parsed.title for i in items], max_length=240)
         articles = []
         for item, slug in zip(items, slugs):
             parsed = item.parsed
@@ -511,22 +511,6 @@ class BatchWriter:
         bulk_revision(articles, items, self.options.user)
         content_changed()
         return articles
-
-    def unique_slugs(self, titles):
-        """A free slug per title, with one query for the batch (two if some are taken: -2, -3, ...)."""
-        bases = [slug_base(title, 240) for title in titles]
-        taken = set(Article.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
-        clashing = {base for base, count in Counter(bases).items() if count > 1 or base in taken}
-        if clashing:
-            suffixed = {slug for base in clashing for slug in slug_candidates(base, 240)}
-            taken |= set(Article.objects.filter(slug__in=suffixed).values_list("slug", flat=True))
-        slugs = []
-        for title, base in zip(titles, bases):
-            slug = next((c for c in slug_candidates(base, 240) if c not in taken and c not in RESERVED_SLUGS), None)
-            slug = slug or unique_slug(Article, title, max_length=240)
-            taken.add(slug)
-            slugs.append(slug)
-        return slugs
 
     @staticmethod
     def tags(names):
@@ -627,7 +611,7 @@ def _save_article(item, options, categories):
     rules.check_article_write(options.user, article.status if article else None, new_status, article.title if article else "")
     category = categories.get(parsed.category_path or category_names(options))
     if article is None:
-        article = Article(source_name=item.source_name, slug=unique_slug(Article, parsed.title, max_length=240))
+        article = Article(source_name=item.source_name, slug=unique_slug(Article.objects.all(), parsed.title, max_length=240))
     # Only the fields the file carries; an editor's other changes stay.
     article.title = parsed.title
     article.body = parsed.body
@@ -643,8 +627,6 @@ def _save_article(item, options, categories):
         article.publish_at = publish_time(parsed)
     if options.publish:
         article.status = Article.Status.PUBLISHED
-    if outcome == UPDATED:
-        article.version += 1  # an editor's form based on the older version will be refused
     article.save()
     if parsed.tags:
         article.tags.add(*parsed.tags)
@@ -652,7 +634,6 @@ def _save_article(item, options, categories):
         article.people.add(*item.people)
     if item.organizations:
         article.organizations.add(*item.organizations)
-    index_articles([article])
     return article, outcome
 
 
@@ -685,7 +666,7 @@ class CategoryCache:
 
     @staticmethod
     def _lookup(parent, name):
-        slug = slugify(name, allow_unicode=True) or "section"
+        slug = slug_base(name, fallback="section")
         siblings = Category.objects.filter(parent=parent)
         return siblings.filter(name=name).first() or siblings.filter(slug=slug).first()
 
@@ -705,7 +686,8 @@ class CategoryCache:
             category = cls._lookup(parent, name)
             if category is None:
                 category = Category(parent=parent, name=name)
-                category.slug = unique_slug(Category, name, parent=parent)
+                reserved = reserved_first_segments() if parent is None else frozenset()
+                category.slug = unique_slug(Category.objects.filter(parent=parent), name, reserved=reserved, fallback="section")
                 category.save()
             parent = category
         return parent

@@ -3,12 +3,13 @@
 import re
 import unicodedata
 
+from ..text import CJK_CHAR
+
 # Control characters (but tab and newline), and the direction overrides and
 # isolates that can make text display differently from what it is (a trick
 # used to disguise links): none of them belongs in an article.
 UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+")
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
-CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]")
 
 
 def clean_text(text: str) -> str:
@@ -53,13 +54,3 @@ def split_paragraphs(text: str) -> list[str]:
             seen.add(paragraph)
             paragraphs.append(paragraph)
     return paragraphs
-
-
-NON_SPACE = re.compile(r"\S")
-
-
-def cjk_share(text: str, sample: int = 4000) -> float:
-    """The share of non-space characters that are CJK, judged on the start of the text."""
-    text = text[:sample]
-    visible = len(text) - text.count(" ") - text.count("\n")
-    return len(CJK_CHAR.findall(text)) / visible if visible else 0.0

@@ -1,7 +1,7 @@
 """Full-text search over articles: one interface, a SQLite FTS5 and a PostgreSQL backend.
 
-    index_articles(articles)   keep the index in step (call inside the saving transaction)
-    search(query, page_number) a page of published results, best first, with passages
+    index_articles(articles)       keep the index in step (inside the saving transaction; articles.signals calls it)
+    search(query, offset, limit)   (total, hits): one page of published results, best first, with passages
 
 Readers only ever get what ``Article.objects.published()`` allows: the index
 holds every article, and the published filter is applied at query time, so a
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from ..models import Article
+from . import postgres, sqlite
 from .passages import passage
 
 
@@ -22,13 +24,7 @@ class Hit:
 
 
 def backend():
-    if connection.vendor == "postgresql":
-        from . import postgres
-
-        return postgres
-    from . import sqlite
-
-    return sqlite
+    return postgres if connection.vendor == "postgresql" else sqlite
 
 
 def document(article, tag_names, people_names):
@@ -44,8 +40,6 @@ def document(article, tag_names, people_names):
 
 def index_articles(articles):
     """(Re)index the given articles, fetching their tags and people in two queries."""
-    from articles.models import Article
-
     ids = [a.pk for a in articles]
     if not ids:
         return
@@ -57,8 +51,6 @@ def index_articles(articles):
 
 def search(query, offset, limit):
     """(total, [Hit]) for one page of results."""
-    from articles.models import Article
-
     published = Article.objects.published()
     total, ids = backend().find(query, published, offset, limit)
     articles = Article.objects.select_related("category").in_bulk(ids)

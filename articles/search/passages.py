@@ -9,7 +9,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.importing.link import fold
+from ..text import fold
 
 from .text import highlight_terms
 

@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
 
+from ..models import SearchEntry
 from .text import index_text, search_terms
 
 TABLE = "articles_search_pg"
@@ -35,8 +36,6 @@ def tsquery(query):
 
 
 def find(query, published, offset, limit):
-    from articles.models import SearchEntry
-
     expression = tsquery(query)
     if not expression:
         return 0, []

@@ -10,10 +10,10 @@ to simplified first (OpenCC), so 淘寶 finds 淘宝.
 
 import re
 
-from articles.importing.link import fold
+from ..text import IDEOGRAPH_RUN, IDEOGRAPHS, fold
 
-CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
-TERM = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+|[^\W_]+")
+CJK_RUN = IDEOGRAPH_RUN
+TERM = re.compile(f"[{IDEOGRAPHS}]+|[^\\W_]+")
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
 

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection
 from django.db.models import F
 from django.utils import timezone
 
-from articles.cache import current_state
+from articles.cache.generation import current_state
 from articles.models import SiteState
 
 from .backup import pg_environment

@@ -1,18 +1,13 @@
-"""Editorial services shared by the admin, the import and the public preview: revisions, diffs,
-conflicts between editors, and signed preview links."""
+"""Revisions of an article (django-reversion): who saved what, field by field, and word-by-word diffs."""
 
 import difflib
 import re
-import uuid
 
-from django.conf import settings
-from django.core import signing
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from .models import Article
+from ..models import Article
 
 # The fields an editor compares between revisions, in the order a page shows them.
 COMPARED_FIELDS = [
@@ -31,7 +26,6 @@ COMPARED_FIELDS = [
     ("people", "People"),
     ("organizations", "Organisations"),
 ]
-PREVIEW_SALT = "newsroom.preview"
 WORDS = re.compile(r"\S+|\s+")
 
 
@@ -111,72 +105,3 @@ def compare(old, new):
         diff = word_diff(str(a), str(b)) if isinstance(a, str) and isinstance(b, str) and a != b else None
         rows.append((label, a, b, diff, a != b))
     return rows
-
-
-PREVIEW_DRAFT, PREVIEW_PENDING = "draft", "pending"
-
-
-def preview_kind(article):
-    """What a preview link made now would show: the draft (or scheduled) article, or a live article's
-    pending changes; None when there is nothing readers cannot already see."""
-    if article.is_live:
-        return PREVIEW_PENDING if article.pending_changes else None
-    if article.state_label == "Expired":
-        return None
-    return PREVIEW_DRAFT
-
-
-def preview_url(article):
-    """A signed link that lets anyone holding it read what ``preview_kind`` says, until it expires.
-
-    The link names the article's preview key, which publishing, unpublishing,
-    publishing pending changes and "Revoke preview links" replace: every older
-    link then stops working.
-    """
-    kind = preview_kind(article) or PREVIEW_DRAFT
-    token = signing.TimestampSigner(salt=PREVIEW_SALT).sign(f"{article.pk}:{article.preview_key}:{kind}")
-    return reverse("articles:preview", args=[token])
-
-
-def article_from_preview_token(token):
-    """(article, kind) for a valid preview token, or None if it is forged, expired, revoked, or shows nothing now."""
-    try:
-        value = signing.TimestampSigner(salt=PREVIEW_SALT).unsign(token, max_age=settings.NEWSROOM_PREVIEW_MAX_AGE)
-        pk, key, kind = value.split(":")
-        key = uuid.UUID(key)
-    except (signing.BadSignature, ValueError):
-        return None
-    article = Article.objects.select_related("category").filter(pk=pk, preview_key=key).first()
-    if article is None or preview_kind(article) != kind:
-        return None
-    return article, kind
-
-
-def publish_due_pending_changes(now=None):
-    """Publish every pending rework whose time has come; returns how many.
-
-    Called from the public request path at most every few seconds (see
-    PageCacheMiddleware), so scheduled changes go live without any cron job,
-    like scheduled articles do.
-    """
-    import reversion
-    from django.db import transaction
-    from django.utils import timezone
-
-    from .search import index_articles
-
-    now = now or timezone.now()
-    due = list(Article.objects.filter(pending_publish_at__lte=now, pending_changes__isnull=False).values_list("pk", flat=True)[:50])
-    done = []
-    for pk in due:
-        with transaction.atomic(), reversion.create_revision():
-            article = Article.objects.select_for_update().filter(pk=pk, pending_publish_at__lte=now).first()
-            if article is None or not article.pending_changes:
-                continue
-            article.publish_pending_changes()
-            article.version += 1
-            article.save()
-            index_articles([article])
-            reversion.set_comment("Published pending changes at their scheduled time.")
-            done.append(article)
-    return len(done)

@@ -1,0 +1,58 @@
+"""The content generation: one number that keys every cached page, raised by every change readers could see.
+
+Raising it makes every cached page stale at once, in every server process,
+whatever backend holds the pages (local memory by default, Redis with
+CACHE_URL=redis://...). Pages also expire by themselves the moment the next
+scheduled article goes live, an article reaches its unpublish time, or
+pending changes fall due (``seconds_until_next_change``).
+"""
+
+from datetime import timedelta
+from datetime import timezone as dt_timezone
+
+from django.db import connections, router, transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from ..models import Article, SiteState
+
+
+def content_changed():
+    """Mark the public site as changed, once the current transaction commits."""
+    transaction.on_commit(_raise_generation)
+
+
+def _raise_generation():
+    if not SiteState.objects.filter(pk=1).update(generation=F("generation") + 1, changed_at=timezone.now()):
+        SiteState.objects.get_or_create(pk=1, defaults={"generation": 1})
+
+
+def current_state():
+    """(generation, changed_at), read with one plain SQL statement.
+
+    Every request the page cache may answer asks this, so it bypasses the
+    ORM, whose query building cost three times the query itself.
+    """
+    with connections[router.db_for_read(SiteState)].cursor() as cursor:
+        cursor.execute(f"SELECT generation, changed_at FROM {SiteState._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    if row is None:
+        return 0, timezone.now().replace(microsecond=0)
+    generation, changed_at = row
+    if isinstance(changed_at, str):  # SQLite hands the column back as text
+        changed_at = parse_datetime(changed_at)
+    if timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, dt_timezone.utc)
+    return generation, changed_at
+
+
+def seconds_until_next_change(now):
+    """Seconds until a scheduled article goes live, an article reaches its unpublish time, or pending changes fall due."""
+    upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
+        goes_live=Min("publish_at", filter=Q(publish_at__gt=now)),
+        goes_away=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+        changes=Min("pending_publish_at", filter=Q(pending_publish_at__gt=now)),
+    )
+    times = [t for t in upcoming.values() if t is not None]
+    return max(1, int((min(times) - now) / timedelta(seconds=1)) + 1) if times else None

@@ -1,0 +1,26 @@
+"""The newsroom's content, a module per concern:
+
+* ``categories``: sections and their slug paths; ``tree``: the category tree a page reads once
+* ``articles``: Article (``Article.objects.published()``), Correction, SearchEntry
+* ``entities``: Person, Organization, their aliases, Role
+* ``paths``: OldPath, addresses that answer with a 301
+* ``site``: SiteState, the page cache's content generation
+* ``uploads``: where uploaded files go
+
+Models hold data and the rules of their own fields; changing what readers see
+goes through ``articles.publishing``, and every save or delete tells the page
+cache through the receivers in ``articles.signals``.
+"""
+
+from .articles import Article, ArticleQuerySet, Correction, SearchEntry
+from .categories import Category, slug_path_url
+from .entities import Alias, Organization, OrganizationAlias, Person, PersonAlias, Role
+from .paths import OldPath
+from .site import SiteState
+from .tree import CategoryTree
+from .uploads import upload_path
+
+__all__ = [
+    "Alias", "Article", "ArticleQuerySet", "Category", "CategoryTree", "Correction", "OldPath", "Organization",
+    "OrganizationAlias", "Person", "PersonAlias", "Role", "SearchEntry", "SiteState", "slug_path_url", "upload_path",
+]
