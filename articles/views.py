@@ -44,18 +44,23 @@ def category_crumbs(request, category):
     return [Crumb(c.name, c.get_absolute_url()) for c in [*ancestors, category]]
 
 
+def page_of(request, paginator):
+    """The page ``?page=`` names; a number that is not a page (0, -1, abc, 40 digits, past the end) is a 404."""
+    raw = request.GET.get("page", "1")
+    try:
+        return paginator.page(int(raw) if raw.isdigit() and len(raw) < 10 else raw)
+    except InvalidPage:
+        raise Http404("No such page.")
+
+
 def paginate(request, queryset):
-    """One page of ``queryset``; a page number that is not a page is a 404, not a guess.
+    """One page of ``queryset``.
 
     The page is found by primary key first, from the index alone, and only its
     rows are then read: deep pages (?page=50) stay as fast as the first.
     """
-    paginator = Paginator(queryset.values_list("pk", flat=True), settings.NEWSROOM_PAGE_SIZE, allow_empty_first_page=True)
-    raw = request.GET.get("page", "1")
-    try:
-        page = paginator.page(int(raw) if raw.isdigit() and len(raw) < 10 else raw)
-    except InvalidPage:
-        raise Http404("No such page.")
+    page = page_of(request, Paginator(queryset.values_list("pk", flat=True), settings.NEWSROOM_PAGE_SIZE,
+                                      allow_empty_first_page=True))
     ids = list(page.object_list)
     rows = queryset.order_by().in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids if pk in rows]
@@ -345,12 +350,7 @@ class SearchResults(Paginator):
 
 
 def paginate_search(request, query):
-    paginator = SearchResults(query, settings.NEWSROOM_PAGE_SIZE)
-    raw = request.GET.get("page", "1")
-    try:
-        return paginator.page(int(raw) if raw.isdigit() and len(raw) < 10 else raw)
-    except InvalidPage:
-        raise Http404("No such page.")
+    return page_of(request, SearchResults(query, settings.NEWSROOM_PAGE_SIZE))
 
 
 def corrections_page(request):
