@@ -4,7 +4,7 @@ The settings module only reads what is prepared here, so importing it writes
 nothing; the entry points (manage.py, newsroom/wsgi.py, newsroom/asgi.py) call
 prepare_data_dir() first. This module reads the same environment variables as
 the settings and never imports them, so both can share data_dir() without a
-cycle.
+cycle. Both read the environment through newsroom.env.
 
 Everything is private to the account running Newsroom (folder 0700, files
 0600): the database holds session keys and password hashes, and the key
@@ -18,6 +18,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from newsroom import env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
@@ -25,7 +27,7 @@ PRIVATE_FILE = 0o600
 
 def data_dir():
     """The folder for the SQLite file, the secret key and media: NEWSROOM_DATA_DIR, else data/."""
-    return Path(os.environ.get("NEWSROOM_DATA_DIR") or BASE_DIR / "data")
+    return Path(env.text("NEWSROOM_DATA_DIR") or BASE_DIR / "data")
 
 
 def secret_key_file():
@@ -34,7 +36,7 @@ def secret_key_file():
 
 def database_url():
     """DATABASE_URL, else the SQLite file in the data folder."""
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir() / 'newsroom.sqlite3'}"
+    return env.text("DATABASE_URL") or f"sqlite:///{data_dir() / 'newsroom.sqlite3'}"
 
 
 def prepare_data_dir():
@@ -43,7 +45,7 @@ def prepare_data_dir():
     Nothing is created that the environment does not need: with DJANGO_SECRET_KEY
     set and a PostgreSQL DATABASE_URL, a read-only checkout stays untouched.
     """
-    needs_key = not os.environ.get("DJANGO_SECRET_KEY")
+    needs_key = not env.text("DJANGO_SECRET_KEY")
     database = sqlite_file(database_url())
     if needs_key or (database is not None and database.parent == data_dir()):
         make_private_folder(data_dir())

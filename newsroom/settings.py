@@ -2,33 +2,21 @@
 
 One module serves development, tests and production: what differs between them
 is only what the environment says, so a test run exercises the settings that
-production uses.
+production uses. Every value is read through newsroom.env, whose errors name the
+variable that could not be read.
 """
 
 import hashlib
-import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom import env
 from newsroom.bootstrap import data_dir, database_url, secret_key_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
 DATA_DIR = data_dir()
 
 
@@ -40,7 +28,7 @@ def read_secret_key():
     random one for this process alone: importing the settings writes nothing,
     and no well-known default ever signs anything.
     """
-    key = os.environ.get("DJANGO_SECRET_KEY")
+    key = env.text("DJANGO_SECRET_KEY")
     if key:
         return key
     try:
@@ -50,9 +38,9 @@ def read_secret_key():
 
 
 SECRET_KEY = read_secret_key()
-DEBUG = env_bool("DJANGO_DEBUG")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+DEBUG = env.flag("DJANGO_DEBUG")
+ALLOWED_HOSTS = env.items("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env.items("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,8 +77,8 @@ MIDDLEWARE = [
 # Admin logins: locked for a while after repeated failures (django-axes), counted per username and
 # address together, with the same message whether or not the username exists.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = int(os.environ.get("NEWSROOM_LOGIN_FAILURE_LIMIT", 5))
-AXES_COOLOFF_TIME = float(os.environ.get("NEWSROOM_LOGIN_COOLOFF_HOURS", 0.25))
+AXES_FAILURE_LIMIT = env.integer("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env.number("NEWSROOM_LOGIN_COOLOFF_HOURS", 0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
@@ -135,11 +123,11 @@ def database_config(url):
     take the write lock up front, so two writers queue on the busy timeout
     instead of failing with "database is locked" half way through.
     """
-    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")))
-    read_only = env_bool("NEWSROOM_DATABASE_READ_ONLY")  # maintenance: reads work, writes are refused
+    config = dj_database_url.parse(url, conn_max_age=env.integer("DATABASE_CONN_MAX_AGE", 60))
+    read_only = env.flag("NEWSROOM_DATABASE_READ_ONLY")  # maintenance: reads work, writes are refused
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0 if config["NAME"] == ":memory:" else config["CONN_MAX_AGE"]
-        max_pages = os.environ.get("NEWSROOM_SQLITE_MAX_PAGES")  # an optional cap on the file's size
+        max_pages = env.integer("NEWSROOM_SQLITE_MAX_PAGES", None)  # an optional cap on the file's size
         config["OPTIONS"] = {
             "timeout": 30,
             "transaction_mode": "IMMEDIATE",
@@ -149,7 +137,7 @@ def database_config(url):
                 "PRAGMA foreign_keys=ON;"
                 "PRAGMA busy_timeout=30000;"
                 "PRAGMA temp_store=MEMORY;"
-                + (f"PRAGMA max_page_count={int(max_pages)};" if max_pages else "")
+                + (f"PRAGMA max_page_count={max_pages};" if max_pages is not None else "")
                 + ("PRAGMA query_only=ON;" if read_only else "")
             ),
         }
@@ -162,7 +150,7 @@ DATABASE_URL = database_url()
 DATABASES = {"default": database_config(DATABASE_URL)}
 # Read replicas: reads go to them, writes (and the admin, and imports) to the primary.
 REPLICA_ALIASES = []
-for number, url in enumerate(env_list("REPLICA_DATABASE_URLS"), start=1):
+for number, url in enumerate(env.items("REPLICA_DATABASE_URLS"), start=1):
     alias = f"replica{number}"
     DATABASES[alias] = {**database_config(url), "TEST": {"MIRROR": "default"}}
     REPLICA_ALIASES.append(alias)
@@ -189,12 +177,12 @@ def cache_config(url):
     raise ImproperlyConfigured(f"CACHE_URL {url!r} is not locmem://, redis:// or dummy://.")
 
 
-CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+CACHES = {"default": cache_config(env.text("CACHE_URL", "locmem://"))}
 # Cached pages are keyed by a generation number kept in the database; two
 # sites (or staging and production) sharing one Redis would reuse each
 # other's numbers. Keys are therefore prefixed with the database's identity.
 _database = DATABASES["default"]
-CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX") or hashlib.sha256(
+CACHES["default"]["KEY_PREFIX"] = env.text("CACHE_KEY_PREFIX") or hashlib.sha256(
     "|".join(str(_database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME")).encode()
 ).hexdigest()[:12]
 
@@ -208,21 +196,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "UTC")
+TIME_ZONE = env.text("NEWSROOM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env.text("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_ROOT = Path(env.text("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("NEWSROOM_MANIFEST_STATIC", not DEBUG)
+            if env.flag("NEWSROOM_MANIFEST_STATIC", not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -237,19 +225,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-HTTPS = env_bool("NEWSROOM_HTTPS")
+HTTPS = env.flag("NEWSROOM_HTTPS")
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = HTTPS and env_bool("NEWSROOM_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = int(os.environ.get("NEWSROOM_HSTS_SECONDS", 31536000 if HTTPS else 0))
+SECURE_SSL_REDIRECT = HTTPS and env.flag("NEWSROOM_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env.integer("NEWSROOM_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 
 
-NEWSROOM_PROXY_COUNT = int(os.environ.get("NEWSROOM_PROXY_COUNT", 1))
+NEWSROOM_PROXY_COUNT = env.integer("NEWSROOM_PROXY_COUNT", 1)
 if NEWSROOM_PROXY_COUNT < 1:
     raise ImproperlyConfigured("NEWSROOM_PROXY_COUNT must be 1 or more (the proxies in front of Newsroom).")
-if env_bool("NEWSROOM_BEHIND_PROXY"):
+if env.flag("NEWSROOM_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     AXES_CLIENT_IP_CALLABLE = "newsroom.proxy.forwarded_client_ip"  # axes reads REMOTE_ADDR otherwise
 
@@ -260,22 +248,22 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # The name readers see at the root of every breadcrumb and in the header.
-NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Recipe Complete Network")
-NEWSROOM_MAX_IMAGE_BYTES = int(os.environ.get("NEWSROOM_MAX_IMAGE_BYTES", 15 * 1024 * 1024))
-NEWSROOM_MAX_IMAGE_PIXELS = int(os.environ.get("NEWSROOM_MAX_IMAGE_PIXELS", 40_000_000))
+NEWSROOM_SITE_NAME = env.text("NEWSROOM_SITE_NAME", "Recipe Complete Network")
+NEWSROOM_MAX_IMAGE_BYTES = env.integer("NEWSROOM_MAX_IMAGE_BYTES", 15 * 1024 * 1024)
+NEWSROOM_MAX_IMAGE_PIXELS = env.integer("NEWSROOM_MAX_IMAGE_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-NEWSROOM_PREVIEW_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_MAX_AGE", 7 * 24 * 3600))
-NEWSROOM_PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
-NEWSROOM_PAGE_SIZE = int(os.environ.get("NEWSROOM_PAGE_SIZE", "20"))
+NEWSROOM_PREVIEW_MAX_AGE = env.integer("NEWSROOM_PREVIEW_MAX_AGE", 7 * 24 * 3600)
+NEWSROOM_PAGE_CACHE = env.flag("NEWSROOM_PAGE_CACHE", True)
+NEWSROOM_PAGE_SIZE = env.integer("NEWSROOM_PAGE_SIZE", 20)
 # The site's public origin (scheme and host, e.g. https://news.example.com): every absolute URL a
 # page, feed or sitemap carries is built from it. Unset, the request's validated host is used, and
 # the page cache keys pages by it.
-NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").strip().rstrip("/")
+NEWSROOM_SITE_URL = env.text("NEWSROOM_SITE_URL").strip().rstrip("/")
 # What one admin import upload may hold in all (its files together).
-NEWSROOM_MAX_IMPORT_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_MAX_IMPORT_UPLOAD_BYTES", 50 * 1024 * 1024))
+NEWSROOM_MAX_IMPORT_UPLOAD_BYTES = env.integer("NEWSROOM_MAX_IMPORT_UPLOAD_BYTES", 50 * 1024 * 1024)
 
-LOG_FORMAT = os.environ.get("NEWSROOM_LOG_FORMAT", "json")  # or "plain"
+LOG_FORMAT = env.text("NEWSROOM_LOG_FORMAT", "json")  # or "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -292,6 +280,6 @@ LOGGING = {
             "filters": ["request_id"],
         }
     },
-    "root": {"handlers": ["stdout"], "level": os.environ.get("NEWSROOM_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stdout"], "level": env.text("NEWSROOM_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
