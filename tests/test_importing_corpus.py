@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.importing.service import ImportOptions, import_files
+from articles.importing import ImportOptions, import_files
 from articles.models import Article, Category, CategoryTree
 
 pytestmark = pytest.mark.django_db

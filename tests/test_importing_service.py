@@ -1,11 +1,11 @@
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from articles.importing import ImportOptions, import_files
 from articles.importing.errors import ImportFailure
-from articles.importing.service import ImportOptions, import_files
 from articles.models import Article, Person
 from articles.search import search
 
@@ -200,12 +200,12 @@ def test_dry_run_writes_nothing(tmp_path):
 
 
 def test_a_failure_inside_the_transaction_leaves_nothing(tmp_path, monkeypatch):
-    from articles.importing import service
+    from articles.importing.link import EntityMatcher
 
     def explode(*args, **kwargs):
         raise ImportFailure("linking failed")
 
-    monkeypatch.setattr(service.EntityMatcher, "find", explode)
+    monkeypatch.setattr(EntityMatcher, "find", explode)
     report = run(write(tmp_path, "a.txt", HEADER))
     assert report.results[0].outcome == "failed"
     assert Article.objects.count() == 0
@@ -215,11 +215,11 @@ def test_a_failure_inside_the_transaction_leaves_nothing(tmp_path, monkeypatch):
 
 
 def test_interrupt_keeps_finished_files_and_rolls_back_the_current_one(tmp_path, monkeypatch):
-    from articles.importing import service
+    from articles.importing.link import EntityMatcher
 
     for i in range(3):
         write(tmp_path, f"{i}.txt", BREADCRUMB.replace("Taobao story", f"Story {i}"))
-    real_find = service.EntityMatcher.find
+    real_find = EntityMatcher.find
     calls = []
 
     def interrupt_on_second(self, text, folded=None):
@@ -228,18 +228,18 @@ def test_interrupt_keeps_finished_files_and_rolls_back_the_current_one(tmp_path,
             raise KeyboardInterrupt
         return real_find(self, text, folded)
 
-    monkeypatch.setattr(service.EntityMatcher, "find", interrupt_on_second)
+    monkeypatch.setattr(EntityMatcher, "find", interrupt_on_second)
     report = import_files([tmp_path], ImportOptions(), batch_size=1)
     assert report.interrupted and not report.ok
     assert list(Article.objects.values_list("title", flat=True)) == ["Story 0"]
-    monkeypatch.setattr(service.EntityMatcher, "find", real_find)
+    monkeypatch.setattr(EntityMatcher, "find", real_find)
     again = run(tmp_path)
     assert again.summary() == "created 2, updated 0, unchanged 1, failed 0"
     assert Article.objects.count() == 3
 
 
 def test_interrupt_during_a_write_rolls_the_batch_back(tmp_path, monkeypatch):
-    from articles.importing import service
+    from articles.importing import write as write_stage
 
     for i in range(3):
         write(tmp_path, f"{i}.txt", BREADCRUMB.replace("Taobao story", f"Story {i}"))
@@ -247,7 +247,7 @@ def test_interrupt_during_a_write_rolls_the_batch_back(tmp_path, monkeypatch):
     def interrupt(documents, new=False):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(service, "search_backend", lambda: type("B", (), {"store": staticmethod(interrupt)}))
+    monkeypatch.setattr(write_stage, "search_backend", lambda: type("B", (), {"store": staticmethod(interrupt)}))
     report = run(tmp_path)
     assert report.interrupted
     assert Article.objects.count() == 0
@@ -258,7 +258,7 @@ def test_interrupt_during_a_write_rolls_the_batch_back(tmp_path, monkeypatch):
 def test_batches_fall_back_to_one_file_at_a_time_on_a_conflict(tmp_path, monkeypatch):
     from django.db import IntegrityError
 
-    from articles.importing import service
+    from articles.importing.write import BatchWriter
 
     for i in range(3):
         write(tmp_path, f"{i}.txt", BREADCRUMB.replace("Taobao story", f"Story {i}"))
@@ -266,7 +266,7 @@ def test_batches_fall_back_to_one_file_at_a_time_on_a_conflict(tmp_path, monkeyp
     def conflict(self, items):
         raise IntegrityError("slug taken meanwhile")
 
-    monkeypatch.setattr(service.BatchWriter, "bulk_create", conflict)
+    monkeypatch.setattr(BatchWriter, "bulk_create", conflict)
     report = run(tmp_path)
     assert report.summary() == "created 3, updated 0, unchanged 0, failed 0"
     assert sorted(Article.objects.values_list("title", flat=True)) == ["Story 0", "Story 1", "Story 2"]
@@ -278,6 +278,22 @@ def test_identical_files_in_one_run_make_one_article(tmp_path):
     write(tmp_path, "a.txt", BREADCRUMB)
     write(tmp_path, "b.txt", BREADCRUMB)
     assert run(tmp_path).summary() == "created 1, updated 0, unchanged 1, failed 0"
+
+
+def test_identical_files_in_consecutive_batches_stay_on_the_fast_path(tmp_path, monkeypatch):
+    from articles.importing.write import BatchWriter
+
+    write(tmp_path, "a.txt", BREADCRUMB)
+    write(tmp_path, "b.txt", BREADCRUMB)
+
+    def refuse(self, item):
+        raise AssertionError(f"{item.display} went file by file")
+
+    monkeypatch.setattr(BatchWriter, "write_one", refuse)
+    created, unchanged = import_files([tmp_path], ImportOptions(), batch_size=1).results
+    assert (created.outcome, unchanged.outcome) == ("created", "unchanged")
+    assert unchanged.article_id == created.article_id
+    assert Article.objects.count() == 1
 
 
 def test_checksum_is_unique_in_the_database(tmp_path):
@@ -293,15 +309,40 @@ def test_command_reports_per_file_and_ends_with_the_summary(tmp_path):
     write(tmp_path, "a.txt", BREADCRUMB)
     write(tmp_path, "b.txt", b"")
     out, err = io.StringIO(), io.StringIO()
-    with pytest.raises(SystemExit) as exit_info:
+    with pytest.raises(CommandError) as exit_info:
         call_command("import_articles", str(tmp_path), stdout=out, stderr=err)
-    assert exit_info.value.code == 1
+    assert exit_info.value.returncode == 1
     assert out.getvalue().strip().splitlines()[-1] == "created 1, updated 0, unchanged 0, failed 1"
     assert "b.txt: the file is empty" in err.getvalue()
     out = io.StringIO()
     write(tmp_path, "b.txt", HEADER)
     call_command("import_articles", str(tmp_path), stdout=out, stderr=io.StringIO())
     assert out.getvalue().strip().splitlines()[-1] == "created 1, updated 0, unchanged 1, failed 0"
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_command_shows_a_counter_on_a_terminal_instead_of_lines(tmp_path):
+    write(tmp_path, "a.txt", BREADCRUMB)
+    out, err = Terminal(), Terminal()
+    call_command("import_articles", str(tmp_path), stdout=out, stderr=err)
+    assert out.getvalue().strip().splitlines() == ["created 1, updated 0, unchanged 0, failed 0"]
+    assert err.getvalue().startswith("\rimported 1 file(s): ") and err.getvalue().endswith("\r")
+
+
+def test_the_counter_is_not_written_in_the_error_colour():
+    from django.core.management.base import OutputWrapper
+
+    from articles.importing import FileResult
+    from articles.management.commands.import_articles import Progress
+
+    stderr = OutputWrapper(Terminal())
+    stderr.style_func = lambda text: f"<error>{text}</error>"
+    Progress(stderr).step(FileResult("a.txt", "created"))
+    assert stderr.getvalue() == f"\rimported 1 file(s): {'a.txt':<60}"
 
 
 def test_command_is_quiet_at_verbosity_zero(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 import reversion
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from reversion.models import Version
 from taggit.models import Tag
@@ -226,7 +226,7 @@ def test_import_command_with_a_writer_follows_the_same_rule(newsroom, section, t
     (tmp_path / "live.txt").write_text(f"Title: Replaced\nCategory: {section.name}\n\nReplaced.\n")
     (tmp_path / "new.txt").write_text("Title: New\nCategory: Brand new\n\nText.\n")
     err = io.StringIO()
-    with pytest.raises(SystemExit):
+    with pytest.raises(CommandError):
         call_command("import_articles", str(tmp_path), "--user", writer.user.username, stdout=io.StringIO(), stderr=err)
     assert "only an editor may change it" in err.getvalue() and "only an editor may create one" in err.getvalue()
     live.refresh_from_db()

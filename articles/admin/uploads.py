@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
-from ..importing.service import Source
+from ..importing import Source
 
 
 def uploaded_sources(uploads):

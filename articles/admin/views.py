@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_protect
 
-from ..importing.service import ImportOptions, import_sources
+from ..importing import ImportOptions, import_sources
 from ..publishing.revisions import compare, current_fields, field_dict, versions_of
 from .forms import ImportForm
 from .uploads import UploadLimit, uploaded_sources

@@ -20,7 +20,7 @@ HEADER_KEYS = {"title", "category", "tags", "date", "byline", "summary"}
 ELLIPSIS = re.compile(r"(\.\.\.|…)$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedArticle:
     format: str
     title: str
@@ -32,10 +32,6 @@ class ParsedArticle:
     date: datetime.date | None = None
     byline: str = ""
     flags: list[str] = field(default_factory=list)
-
-    @property
-    def paragraphs(self):
-        return self.body.split("\n\n")
 
 
 def parse(text: str) -> ParsedArticle:

@@ -1,12 +1,18 @@
-"""python manage.py import_articles PATH [PATH ...]: load text files as articles."""
+"""python manage.py import_articles PATH [PATH ...]: load text files as articles.
+
+Arguments in, ``articles.importing.import_files`` does the work, its results
+out: a line per file (failures on stderr), a counter instead on a terminal,
+the summary last. A failed file or an interrupt ends in a CommandError, so the
+exit status is 1.
+"""
 
 import signal
-import sys
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing.service import DEFAULT_CATEGORY, DEFAULT_MAX_SIZE, FAILED, ImportOptions, import_files
+from articles.importing import DEFAULT_CATEGORY, DEFAULT_MAX_SIZE, FAILED, ImportOptions, import_files
 
 
 def parse_size(value):
@@ -35,14 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="record the revisions for this user; --publish then needs their publish permission")
 
     def handle(self, *args, **options):
-        paths = options["paths"]
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(f"no user named {options['user']!r}")
-            if options["publish"] and not user.has_perm("articles.publish_article"):
-                raise CommandError(f"{user.get_username()} may not publish: import without --publish, as drafts")
+        user = find_user(options["user"])
         import_options = ImportOptions(
             publish=options["publish"],
             default_category=options["category"],
@@ -52,7 +51,7 @@ class Command(BaseCommand):
             user=user,
         )
         verbosity = options["verbosity"]
-        progress = Progress(self.stderr._out) if self.stdout.isatty() and verbosity >= 1 else None
+        progress = Progress(self.stderr) if self.stdout.isatty() and verbosity >= 1 else None
 
         def on_result(result):
             if progress:
@@ -67,26 +66,45 @@ class Command(BaseCommand):
         # A kill (SIGTERM) stops like Ctrl-C: the file in progress rolls back.
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
-            report = import_files(paths, import_options, on_result=on_result)
+            report = import_files(options["paths"], import_options, on_result=on_result)
+        except PermissionDenied:
+            raise CommandError(f"{user.get_username()} may not publish: import without --publish, as drafts")
         finally:
             signal.signal(signal.SIGTERM, previous)
             if progress:
                 progress.clear()
-        if report.interrupted:
-            self.stderr.write("interrupted: the file in progress was rolled back; run again to import the rest")
         if options["dry_run"]:
             self.stdout.write("dry run: nothing was written")
         self.stdout.write(report.summary())
+        if report.interrupted:
+            raise CommandError("interrupted: the file in progress was rolled back; run again to import the rest")
         if not report.ok:
-            sys.exit(1)
+            raise CommandError(f"{report.count(FAILED)} file(s) could not be imported; the reasons are above")
+
+
+def find_user(username):
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"no user named {username!r}")
+    return user
 
 
 def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _unstyled(text):
+    return text
+
+
 class Progress:
-    """A one-line counter on a terminal; line-oriented output is used otherwise."""
+    """A one-line counter on a terminal; line-oriented output is used otherwise.
+
+    ``stream`` is the command's stderr wrapper; the counter is written
+    unstyled, as the error colour is for the failures.
+    """
 
     def __init__(self, stream):
         self.stream = stream
@@ -94,9 +112,11 @@ class Progress:
 
     def step(self, result):
         self.done += 1
-        self.stream.write(f"\rimported {self.done} file(s): {result.path[-60:]:<60}")
-        self.stream.flush()
+        self._show(f"\rimported {self.done} file(s): {result.path[-60:]:<60}")
 
     def clear(self):
-        self.stream.write("\r" + " " * 90 + "\r")
+        self._show("\r" + " " * 90 + "\r")
+
+    def _show(self, text):
+        self.stream.write(text, style_func=_unstyled, ending="")
         self.stream.flush()

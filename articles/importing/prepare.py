@@ -1,0 +1,80 @@
+"""One file's bytes to a Prepared article with no database access, so it can run in a worker process.
+
+The steps, in order: decode, clean, parse, check lengths against the
+columns, flag artefacts, link people and organisations, tell the language.
+A file that cannot become an article stops here as a failed FileResult; one
+that can is certain to fit its columns when it is written.
+"""
+
+from dataclasses import dataclass
+
+from taggit.models import Tag
+
+from ..models import Article, Category
+from ..text import cjk_share, fold
+from .decode import decode
+from .errors import ImportFailure
+from .parse import ParsedArticle, parse
+from .quality import artefact_flags
+from .report import FAILED
+from .sources import FileRef
+from .text import clean_text
+
+FIELD_LIMITS = {name: Article._meta.get_field(name).max_length for name in ("title", "byline")}
+CATEGORY_NAME_LIMIT = Category._meta.get_field("name").max_length
+TAG_LIMIT = Tag._meta.get_field("name").max_length
+CHINESE_FROM = 0.3  # share of CJK characters in title and body
+
+
+@dataclass(frozen=True)
+class Prepared(FileRef):
+    """One file, read and understood, ready to store."""
+
+    checksum: str
+    parsed: ParsedArticle
+    flags: list[str]
+    language: str
+    people: set[int]
+    organizations: set[int]
+
+
+def prepare(loaded, matcher, encoding=None):
+    """Understand one file's bytes: a Prepared, or a failed FileResult.
+
+    ``encoding`` is the one to try when the bytes are neither UTF-8 nor marked by a BOM.
+    """
+    try:
+        decoded = decode(loaded.raw, encoding)
+        parsed = parse(clean_text(decoded.text))
+        check_lengths(parsed)
+        full_text = f"{parsed.title}\n{parsed.standfirst}\n{parsed.body}"
+        flags = list(dict.fromkeys([*parsed.flags, *artefact_flags(full_text)]))
+        if decoded.doubtful:
+            flags.append("doubtful-encoding")
+        # clean_text left single spaces, so only the line breaks need joining.
+        people, organizations = matcher.find(full_text, fold(full_text.replace("\n", " ")))
+    except ImportFailure as exc:
+        return loaded.result(FAILED, str(exc))
+    chinese = cjk_share(parsed.title + parsed.body) > CHINESE_FROM
+    return Prepared(
+        loaded.index, loaded.display, loaded.source_name,
+        checksum=loaded.checksum,
+        parsed=parsed,
+        flags=flags,
+        language=Article.Language.CHINESE if chinese else Article.Language.ENGLISH,
+        people=people,
+        organizations=organizations,
+    )
+
+
+def check_lengths(parsed: ParsedArticle):
+    for name, limit in FIELD_LIMITS.items():
+        value = getattr(parsed, name)
+        if len(value) > limit:
+            raise ImportFailure(f"the {name} is {len(value):,} characters long; the limit is {limit}")
+    for name in parsed.category_path:
+        if len(name) > CATEGORY_NAME_LIMIT:
+            raise ImportFailure(f"a category name is {len(name):,} characters long; the limit is {CATEGORY_NAME_LIMIT}")
+    for tag in parsed.tags:
+        if len(tag) > TAG_LIMIT:
+            raise ImportFailure(f"a tag is {len(tag):,} characters long; the limit is {TAG_LIMIT}")
