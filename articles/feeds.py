@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from taggit.models import Tag
 
-from .models import Article, CategoryTree, Person
+from .models import Article, Person
 from .origin import site_origin
+from .publishing.visibility import category_tree
 
 FEED_SIZE = 30
 
@@ -76,7 +77,7 @@ class LatestArticlesFeed(Feed):
 
 class CategoryFeed(LatestArticlesFeed):
     def get_object(self, request, path):
-        tree = CategoryTree.for_request(request)
+        tree = category_tree(request)
         category = tree.by_path.get(path.strip("/"))
         if category is None or not tree.is_public(category):
             raise Http404("No such section.")

@@ -61,7 +61,7 @@ class PageCacheMiddleware:
         # Read before rendering: a change committed while the page renders
         # then makes this page stale at once instead of being stored under
         # the new generation.
-        generation, changed_at = current_state()
+        generation, changed_at = current_state(request)
         key = page_key(request, generation)
         stored = cache.get(key)
         if stored is None:
@@ -69,7 +69,7 @@ class PageCacheMiddleware:
             if self.storable(response):
                 self.prepare(response, changed_at)
                 timeout = PAGE_TTL
-                until = seconds_until_next_change(timezone.now())
+                until = seconds_until_next_change(timezone.now(), request)
                 if until is not None:
                     timeout = min(timeout, until)
                     patch_cache_control(response, max_age=min(MAX_AGE, until))

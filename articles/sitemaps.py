@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from .models import Article, CategoryTree, Organization, Person
+from .models import Article, Organization, Person
 from .origin import absolute_url, configured_origin
+from .publishing.visibility import category_tree
 
 NEWS_WINDOW = timedelta(days=2)
 
@@ -44,7 +45,7 @@ class CategorySitemap(Sitemap):
     changefreq = "hourly"
 
     def items(self):
-        tree = CategoryTree()
+        tree = category_tree()
         last = dict(
             Article.objects.published().order_by().values("category_id").annotate(last=Max("publish_at"))
             .values_list("category_id", "last")

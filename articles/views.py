@@ -20,7 +20,8 @@ from . import search, sitemaps
 from .origin import absolute_url
 from .publishing import rules
 from .publishing.previews import article_from_preview_token
-from .models import Article, CategoryTree, Correction, OldPath, Organization, Person, Role
+from .publishing.visibility import category_tree
+from .models import Article, Correction, OldPath, Organization, Person, Role
 
 HOME_LATEST = 12
 SECTION_TEASERS = 3
@@ -40,7 +41,7 @@ def trail(*crumbs):
 
 
 def category_crumbs(request, category):
-    ancestors = CategoryTree.for_request(request).ancestors(category)
+    ancestors = category_tree(request).ancestors(category)
     return [Crumb(c.name, c.get_absolute_url()) for c in [*ancestors, category]]
 
 
@@ -68,7 +69,7 @@ def paginate(request, queryset):
 
 
 def home(request):
-    tree = CategoryTree.for_request(request)
+    tree = category_tree(request)
     latest, teasers = front_page(tree)
     return render(
         request,
@@ -140,7 +141,7 @@ def latest_by_section(published, tree, sections):
 def path_view(request, path):
     """/<category path>/ is a category; /<category path>/<slug>/ is an article."""
     path = path.strip("/")
-    tree = CategoryTree.for_request(request)
+    tree = category_tree(request)
     category = tree.by_path.get(path)
     if category is not None and (tree.is_public(category) or rules.may_preview(request.user)):
         return category_page(request, category)
@@ -162,7 +163,7 @@ def old_path_redirect(request, path):
 
 
 def category_page(request, category):
-    tree = CategoryTree.for_request(request)
+    tree = category_tree(request)
     articles = Article.objects.published().filter(category_id__in=tree.descendant_ids(category)).for_listing()
     return render(
         request,

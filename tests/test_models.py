@@ -48,14 +48,12 @@ def test_chinese_category_gets_a_unicode_slug(make_category):
     assert make_category("电商").path == "电商"
 
 
-def test_category_tree_finds_sections_paths_ancestors_and_descendants_in_one_query(make_category, make_article, django_assert_num_queries):
+def test_category_tree_finds_sections_paths_ancestors_and_descendants_in_one_query(make_category, django_assert_num_queries):
     business = make_category("Business")
     logistics = make_category("Logistics", parent=business)
     cross_border = make_category("Cross-border", parent=logistics)
     autos = make_category("Autos")
-    energy = make_category("Energy", ordering=-1)
-    for category in (cross_border, autos, energy):
-        make_article(category=category)  # readers see sections that hold a live article
+    make_category("Energy", ordering=-1)
     with django_assert_num_queries(1):
         tree = CategoryTree()
         assert [c.name for c in tree.sections] == ["Energy", "Autos", "Business"]
@@ -73,7 +71,9 @@ def test_category_tree_hides_sections_that_hold_only_drafts_from_readers(make_ca
     make_article(category=merger, status=Article.Status.DRAFT)
     make_article(category=business)
     make_article(category=quiet, publish_at=timezone.now() + timedelta(days=1))  # scheduled: not yet
-    tree = CategoryTree()
+    from articles.publishing.visibility import category_tree
+
+    tree = category_tree()
     assert [c.name for c in tree.sections] == ["Business"]
     assert tree.children.get(business.pk, []) == []
     assert not tree.is_public(merger) and not tree.is_public(quiet) and tree.is_public(business)

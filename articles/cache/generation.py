@@ -28,12 +28,18 @@ def _raise_generation():
         SiteState.objects.get_or_create(pk=1, defaults={"generation": 1})
 
 
-def current_state():
-    """(generation, changed_at), read with one plain SQL statement.
+def current_state(request=None):
+    """(generation, changed_at), read with one plain SQL statement (once per ``request``).
 
     Every request the page cache may answer asks this, so it bypasses the
-    ORM, whose query building cost three times the query itself.
+    ORM, whose query building cost three times the query itself. Read before
+    rendering: a change committed while the page renders then makes the page
+    stale at once instead of it being stored under the new generation.
     """
+    if request is not None:
+        if not hasattr(request, "content_state"):
+            request.content_state = current_state()
+        return request.content_state
     with connections[router.db_for_read(SiteState)].cursor() as cursor:
         cursor.execute(f"SELECT generation, changed_at FROM {SiteState._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
@@ -47,12 +53,23 @@ def current_state():
     return generation, changed_at
 
 
-def seconds_until_next_change(now):
-    """Seconds until a scheduled article goes live, an article reaches its unpublish time, or pending changes fall due."""
+def seconds_until_next_change(now, request=None):
+    """Seconds until a scheduled article goes live, an article reaches its unpublish time, or pending changes
+    fall due; None if nothing is scheduled. The time is looked up once per ``request``."""
+    if request is not None:
+        if not hasattr(request, "next_change_at"):
+            request.next_change_at = next_change_at(now)
+        at = request.next_change_at
+    else:
+        at = next_change_at(now)
+    return max(1, int((at - now) / timedelta(seconds=1)) + 1) if at else None
+
+
+def next_change_at(now):
     upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
         goes_live=Min("publish_at", filter=Q(publish_at__gt=now)),
         goes_away=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
         changes=Min("pending_publish_at", filter=Q(pending_publish_at__gt=now)),
     )
     times = [t for t in upcoming.values() if t is not None]
-    return max(1, int((min(times) - now) / timedelta(seconds=1)) + 1) if times else None
+    return min(times) if times else None

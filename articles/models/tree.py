@@ -1,8 +1,5 @@
-"""The category tree a reader's page needs, read once per request."""
+"""The category tree a reader's page needs, read once per request (see articles/publishing/visibility.py)."""
 
-from django.db.models import Exists, OuterRef
-
-from .articles import Article
 from .categories import Category
 
 
@@ -15,10 +12,10 @@ class CategoryTree:
     hundreds of sections, so reading them all costs less than asking twice.
     """
 
-    def __init__(self, categories=None):
+    def __init__(self, categories=None, live_ids=None):
+        """``live_ids``: the categories that hold a live article themselves (None: treat every one as public)."""
         if categories is None:
-            live = Article.objects.published().filter(category=OuterRef("pk"))
-            categories = Category.objects.annotate(has_live=Exists(live)).order_by("ordering", "name")
+            categories = Category.objects.order_by("ordering", "name")
         self.by_pk = {}
         self.by_path = {}
         self.all_children = {}
@@ -30,19 +27,11 @@ class CategoryTree:
         # name of a section of drafts ("Merger talks") is not for them.
         self.public = set()
         for category in self.by_pk.values():
-            if getattr(category, "has_live", True):
+            if live_ids is None or category.pk in live_ids:
                 self.public.update(c.pk for c in [category, *self.ancestors(category)])
         self.children = {
             parent: [c for c in children if c.pk in self.public] for parent, children in self.all_children.items()
         }
-
-    @classmethod
-    def for_request(cls, request):
-        """The request's tree, read on first use and shared by the view and the header."""
-        tree = getattr(request, "category_tree", None)
-        if tree is None:
-            tree = request.category_tree = cls()
-        return tree
 
     @property
     def sections(self):
