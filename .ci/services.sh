@@ -1,4 +1,5 @@
-# Start (installing if need be) the PostgreSQL and Redis servers the test suite talks to.
+# Start (installing if need be) the PostgreSQL and Redis servers the test suite talks to, and install the
+# tools it runs (Chromium, wrk, Java for the HTML checker) when they are missing.
 # Sourced by .ci/run; servers this script starts are stopped again on exit.
 
 STARTED_POSTGRES=""
@@ -56,6 +57,12 @@ ensure_wrk() {
   if command -v wrk >/dev/null; then return; fi
   echo "wrk is not installed: installing Debian's wrk for the load test"
   apt_install wrk
+}
+
+ensure_java() {
+  if command -v java >/dev/null; then return; fi
+  echo "Java is not installed: installing Debian's default-jre-headless for the HTML checker (vnu)"
+  apt_install default-jre-headless
 }
 
 ensure_chromium() {

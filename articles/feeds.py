@@ -7,9 +7,10 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from taggit.models import Tag
 
+from . import richtext
 from .models import Article, Person
 from .origin import site_origin
 from .publishing.visibility import category_tree
@@ -17,9 +18,31 @@ from .publishing.visibility import category_tree
 FEED_SIZE = 30
 
 
+class RssWithContent(Rss201rev2Feed):
+    """RSS 2.0 with each article's full body in content:encoded (the RSS content module)."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content:encoded", item["content_html"])
+
+
+class AtomWithContent(Atom1Feed):
+    """Atom with each article's full body as <content type="html">."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content_html"):
+            handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
 class LatestArticlesFeed(Feed):
     """The site's latest published articles; subclasses narrow the list."""
 
+    feed_type = RssWithContent
     description_template = None
     origin = ""
 
@@ -45,7 +68,13 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return self.articles(obj).for_listing().prefetch_related("tags", "corrections")[:FEED_SIZE]
+        # The body too (for_listing() leaves it out): feeds carry it in full.
+        return (self.articles(obj).select_related("category").prefetch_related("tags", "corrections")
+                .order_by("-publish_at", "-pk")[:FEED_SIZE])
+
+    def item_extra_kwargs(self, item):
+        host = self.origin.split("://", 1)[-1]
+        return {"content_html": richtext.render(item.body, site_host=host, origin=self.origin)}
 
     def item_title(self, item):
         return item.title
@@ -57,11 +86,12 @@ class LatestArticlesFeed(Feed):
     def item_link(self, item):
         return self.origin + item.get_absolute_url()
 
+    # Machine times to the second: Atom writes isoformat(), which would carry microseconds.
     def item_pubdate(self, item):
-        return item.publish_at
+        return item.publish_at.replace(microsecond=0) if item.publish_at else None
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.updated_at.replace(microsecond=0)
 
     def item_author_name(self, item):
         return item.byline or None
@@ -136,7 +166,7 @@ class PersonFeed(LatestArticlesFeed):
 
 def atom(feed_class):
     """The Atom flavour of an RSS feed class."""
-    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed, "subtitle": feed_class.description})
+    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": AtomWithContent, "subtitle": feed_class.description})
 
 
 LatestArticlesAtomFeed = atom(LatestArticlesFeed)

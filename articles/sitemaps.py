@@ -1,4 +1,9 @@
-"""Sitemaps for search engines, and a Google News sitemap of the last two days."""
+"""Sitemaps for search engines, and a Google News sitemap of the last two days.
+
+Every ``lastmod`` is a whole second: Django's sitemap index writes it with the
+date filter's "c" (ISO 8601 with the microseconds Python keeps), and the W3C
+datetime format sitemaps use has no room for a six-digit fraction.
+"""
 
 from datetime import timedelta
 
@@ -14,6 +19,10 @@ from .origin import absolute_url, configured_origin
 from .publishing.visibility import category_tree
 
 NEWS_WINDOW = timedelta(days=2)
+
+
+def to_the_second(moment):
+    return moment.replace(microsecond=0) if moment is not None else None
 
 
 class Sitemap(DjangoSitemap):
@@ -38,7 +47,7 @@ class ArticleSitemap(Sitemap):
         ).order_by("-publish_at", "-pk")
 
     def lastmod(self, article):
-        return article.updated_at
+        return to_the_second(article.updated_at)
 
 
 class CategorySitemap(Sitemap):
@@ -57,7 +66,7 @@ class CategorySitemap(Sitemap):
         return public
 
     def lastmod(self, category):
-        return category.last_published
+        return to_the_second(category.last_published)
 
 
 class PersonSitemap(Sitemap):

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from jinja2 import Environment
 
+from .richtext import plain_text
 from .origin import absolute_url, site_origin
 
 # Characters that could end a <script> element or open a comment in HTML.
@@ -43,16 +44,28 @@ def environment(**options):
 
 def format_date(value, format_string):
     """Django's date filter (same format letters, in the site's time zone), with the
-    two formats every teaser uses done directly: Django's formatter costs 27 µs a date."""
+    two formats every teaser uses done directly: Django's formatter costs 27 µs a date.
+
+    'c', the machine-readable time of ``<time datetime>`` and meta tags, is written to
+    the second: HTML allows one to three digits of a fraction, and Python writes six."""
     if value in (None, ""):
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     if format_string == "c":
-        return value.isoformat()
+        return machine_time(value)
     if format_string == "j F Y":
         return f"{value.day} {MONTHS[value.month]} {value.year}"
     return dateformat.format(value, format_string)
+
+
+def machine_time(value):
+    """ISO 8601 to the second ("2026-12-01T07:05:02+00:00"), as HTML's <time>, JSON-LD and sitemaps read it."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()
 
 
 def truncatechars(value, length):
@@ -97,10 +110,11 @@ def article_json_ld(request, article):
         "@type": "NewsArticle",
         "headline": article.title[:110],
         "description": article.standfirst,
+        "articleBody": plain_text(article.body),
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "datePublished": article.publish_at.isoformat() if article.publish_at else None,
-        "dateModified": article.updated_at.isoformat(),
+        "datePublished": machine_time(article.publish_at),
+        "dateModified": machine_time(article.updated_at),
         "inLanguage": article.language,
         "articleSection": article.category.name,
         "keywords": [tag.name for tag in article.tags.all()],
@@ -119,7 +133,7 @@ def article_json_ld(request, article):
     corrections = list(article.corrections.all())
     if corrections:
         data["correction"] = [
-            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.published_at.isoformat()} for c in corrections
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": machine_time(c.published_at)} for c in corrections
         ]
     if article.lead_image:
         data["image"] = [absolute_url(request, article.lead_image.url)]

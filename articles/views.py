@@ -5,6 +5,7 @@ article page itself lets staff see a draft, as a marked preview.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
@@ -14,10 +15,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from . import search, sitemaps
-from .origin import absolute_url
+from . import richtext
+from .origin import absolute_url, site_origin
 from .publishing import rules
 from .publishing.previews import article_from_preview_token
 from .publishing.visibility import category_tree
@@ -220,6 +223,8 @@ def render_article(request, article, force_preview=False, preview_kind=None):
             "related": related,
             "preview": preview,
             "preview_kind": preview_kind,
+            # The stored body is clean (articles/richtext.py, on every save); render adds ids, wrappers, rel.
+            "body_html": mark_safe(richtext.render(article.body, site_host=urlsplit(site_origin(request)).netloc)),
             "breadcrumbs": trail(
                 *category_crumbs(request, article.category), Crumb(article.title, article.get_absolute_url())
             ),

@@ -1,10 +1,12 @@
+import re
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 from xml.etree import ElementTree
 
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Person
+from articles.models import Article, Correction, Person
 from tests.html import json_ld, parse_html
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +125,7 @@ def test_article_page_has_news_article_json_ld_and_social_tags(client, articles)
     url = "http://testserver" + live.get_absolute_url()
     assert data["headline"] == live.title
     assert data["mainEntityOfPage"]["@id"] == url
-    assert data["datePublished"] == live.publish_at.isoformat()
+    assert data["datePublished"] == live.publish_at.replace(microsecond=0).isoformat()
     assert data["author"] == {"@type": "Person", "name": "Chen Lu"}
     assert data["publisher"]["name"] == "Recipe Complete Network"
     assert data["keywords"] == ["alibaba"]
@@ -143,3 +145,34 @@ def test_json_ld_stays_valid_with_hostile_text(client, make_article):
     (data,) = json_ld(parse_html(content), "NewsArticle")
     assert data["headline"] == '</script><script>alert("x")</script>'
     assert data["author"]["name"] == "</script>"
+
+
+# ISO 8601 to the second: HTML's <time>, JSON-LD, sitemaps' W3C datetime. No fraction of a second.
+WHOLE_SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z)?)?$")
+
+
+def test_machine_times_are_whole_seconds_in_pages_json_ld_and_sitemaps(client, articles):
+    live, _, _ = articles
+    assert live.publish_at.microsecond and live.updated_at.microsecond  # the stored times have fractions
+    Correction.objects.create(article=live, text="A figure was wrong.")
+    document = parse_html(client.get(live.get_absolute_url()).content)
+    times = [t.attrs["datetime"] for t in document.find_all("time")]
+    (data,) = json_ld(document, "NewsArticle")
+    times += [data["datePublished"], data["dateModified"], *(c["datePublished"] for c in data["correction"])]
+    times += [m.attrs["content"] for m in document.find_all("meta") if m.attrs.get("property", "").endswith("_time")]
+    for url in ("/", "/finance/earnings/", "/corrections/"):
+        times += [t.attrs["datetime"] for t in parse_html(client.get(url).content).find_all("time")]
+    times += [e.text for e in xml(client, "/sitemap.xml").iter(f"{{{NS['sm']}}}lastmod")]
+    times += [e.text for e in xml(client, "/sitemap-news.xml").iter(f"{{{NS['news']}}}publication_date")]
+    assert len(times) > 10
+    assert [t for t in times if not WHOLE_SECOND.match(t)] == []
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_feed_times_are_whole_seconds(client, articles, url):
+    root = xml(client, url)
+    rss = [parsedate_to_datetime(e.text) for e in root.iter() if e.tag in ("pubDate", "lastBuildDate")]
+    atom = [e.text for e in root.iter() if e.tag in (f"{{{NS['atom']}}}published", f"{{{NS['atom']}}}updated")]
+    assert rss or atom
+    assert all(t.microsecond == 0 for t in rss)  # RFC 2822 has no fraction: Django writes whole seconds
+    assert [t for t in atom if not WHOLE_SECOND.match(t)] == []  # Atom's isoformat() would carry microseconds

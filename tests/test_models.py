@@ -120,7 +120,7 @@ def test_slug_comes_from_title_and_never_clashes(section):
 
 def test_paragraphs_split_on_blank_lines(make_article):
     article = make_article(body="One.\n\nTwo\nstill two.\n\n\nThree.")
-    assert article.paragraphs == ["One.", "Two\nstill two.", "Three."]
+    assert article.paragraphs == ["One.", "Two still two.", "Three."]  # a line break inside a paragraph is a space
 
 
 def test_lead_image_needs_alt_text(make_article):

@@ -6,7 +6,7 @@ import pytest
 from django.template.defaultfilters import date as django_date
 from django.utils import timezone
 
-from articles.templating import format_date, pluralize, truncatechars
+from articles.templating import format_date, machine_time, pluralize, truncatechars
 
 
 @pytest.mark.parametrize("fmt", ["c", "j F Y", "F Y", "j F Y, H:i T", "Y"])
@@ -14,8 +14,25 @@ from articles.templating import format_date, pluralize, truncatechars
 def test_dates_read_as_djangos_date_filter_wrote_them(fmt, zone):
     value = datetime(2026, 1, 5, 23, 30, 15, 123456, tzinfo=dt_timezone.utc)
     with timezone.override(zone):
-        # Django's date filter gets aware values in the current time zone.
-        assert format_date(value, fmt) == django_date(timezone.localtime(value), fmt)
+        # Django's date filter gets aware values in the current time zone; "c" is to the second (below).
+        expected = django_date(timezone.localtime(value).replace(microsecond=0 if fmt == "c" else value.microsecond), fmt)
+        assert format_date(value, fmt) == expected
+
+
+@pytest.mark.parametrize("zone, expected", [
+    ("UTC", "2026-12-01T07:05:02+00:00"),
+    ("Asia/Shanghai", "2026-12-01T15:05:02+08:00"),
+    ("America/New_York", "2026-12-01T02:05:02-05:00"),
+])
+def test_machine_times_are_written_to_the_second(zone, expected):
+    # HTML's <time datetime> allows one to three digits of a fraction; Python's isoformat writes six.
+    value = datetime(2026, 12, 1, 7, 5, 2, 159515, tzinfo=dt_timezone.utc)
+    with timezone.override(zone):
+        assert format_date(value, "c") == expected
+    assert machine_time(value) == "2026-12-01T07:05:02+00:00"
+    assert machine_time(datetime(2026, 12, 1, 7, 5, 2)) == "2026-12-01T07:05:02"
+    assert machine_time(date(2026, 12, 1)) == "2026-12-01"
+    assert machine_time(None) is None
 
 
 def test_plain_dates_and_missing_values():

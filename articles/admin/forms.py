@@ -4,13 +4,25 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelectMultiple
 from django.core.files.uploadedfile import UploadedFile
+from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.models import Tag
 
+from .. import richtext
 from ..images import clean_upload
 from ..models import Article, Person
 from ..publishing.workflow import edit_conflict
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+# The editor offers what articles/richtext.py allows, and the server keeps only that, whatever is posted.
+BODY_EDITOR = {
+    "extensions": {
+        "Bold": True, "Italic": True, "HardBreak": True,
+        "Heading": {"levels": [2, 3]},
+        "BulletList": True, "OrderedList": True, "ListItem": True, "Blockquote": True,
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        "Table": True, "TableRow": True, "TableHeader": True, "TableCell": True,
+    }
+}
 
 
 def checked_image(value):
@@ -49,6 +61,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"
+        widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +73,9 @@ class ArticleAdminForm(forms.ModelForm):
                 if name in self.instance.pending_changes and name in self.fields:
                     self.initial[name] = self.instance.pending_changes[name]
             self.fields["keep_live_version"].initial = True
+        if self.initial.get("body"):
+            # Bodies from before rich text, and bulk imports, are plain text: the editor gets their paragraphs.
+            self.initial["body"] = richtext.clean(self.initial["body"])
 
     def clean_lead_image(self):
         return checked_image(self.cleaned_data.get("lead_image"))
@@ -117,3 +133,7 @@ class ImportForm(forms.Form):
     files = MultipleFileField(help_text="One or more .txt files in the breadcrumb or header format.")
     category = forms.CharField(initial="News", help_text="For files that name no category, e.g. News/Wire.")
     publish = forms.BooleanField(required=False, help_text="Publish at once (editors only); otherwise drafts.")
+    date_order = forms.ChoiceField(
+        required=False, label="Dates like 06/01/2022",
+        choices=[("", "Refuse them (never guessed)"), ("day-first", "Day first: 6 January"), ("month-first", "Month first: 1 June")],
+    )

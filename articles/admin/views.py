@@ -58,7 +58,8 @@ def _import(request, model_admin, limit):
         form.add_error("files", limit.message())
     elif request.method == "POST" and form.is_valid():
         options = ImportOptions(
-            publish=form.cleaned_data["publish"], default_category=form.cleaned_data["category"], user=request.user
+            publish=form.cleaned_data["publish"], default_category=form.cleaned_data["category"], user=request.user,
+            date_order=form.cleaned_data["date_order"] or None,
         )
         report = import_sources(uploaded_sources(form.cleaned_data["files"]), options)
         model_admin.message_user(request, report.summary(), messages.SUCCESS if report.ok else messages.WARNING)

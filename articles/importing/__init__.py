@@ -4,7 +4,7 @@ A file goes through these stages, a module each:
 
 * ``sources``: find the files (Source), read them under the size limit, fingerprint the bytes (Loaded)
 * ``prepare``: decode, clean, parse, check lengths, flag, link entities, no database (Prepared);
-  built on ``decode``, ``text``, ``parse``, ``quality`` and ``link``
+  built on ``decode``, ``text``, ``parse`` (with ``dates`` for the Date header), ``quality`` and ``link``
 * ``pool``: run ``prepare`` in forked workers for big runs, while the parent writes
 * ``write``: store a batch in one transaction (bulk inserts), or file by file after a conflict;
   with ``categories`` (found or created once per run), ``revisions`` (django-reversion rows for a
@@ -18,6 +18,7 @@ failures. Who may publish, change or create what is not decided here but in
 ``articles.publishing.rules``.
 """
 
+from .dates import DATE_ORDERS, DateReading
 from .report import (
     CREATED, DEFAULT_CATEGORY, DEFAULT_MAX_SIZE, FAILED, OUTCOMES, UNCHANGED, UPDATED, FileResult, ImportOptions,
     ImportReport,
@@ -26,6 +27,6 @@ from .service import import_files, import_sources
 from .sources import Source
 
 __all__ = [
-    "CREATED", "DEFAULT_CATEGORY", "DEFAULT_MAX_SIZE", "FAILED", "OUTCOMES", "UNCHANGED", "UPDATED",
-    "FileResult", "ImportOptions", "ImportReport", "Source", "import_files", "import_sources",
+    "CREATED", "DATE_ORDERS", "DEFAULT_CATEGORY", "DEFAULT_MAX_SIZE", "FAILED", "OUTCOMES", "UNCHANGED", "UPDATED",
+    "DateReading", "FileResult", "ImportOptions", "ImportReport", "Source", "import_files", "import_sources",
 ]

@@ -4,12 +4,16 @@
   then the title, the standfirst, and the body.
 * Header (wire copy): "Key: value" lines up to the first blank line, then the body.
 * Plain: the first line is the title, the rest is the body.
+
+Only the header format carries a date (``Date:``); ``dates`` reads it in the
+forms agencies write, in the run's time zone and day/month order.
 """
 
 import re
-from dataclasses import dataclass, field
 import datetime
+from dataclasses import dataclass, field
 
+from .dates import DateReading, parse_date
 from .errors import ImportFailure
 from .text import clean_line, split_paragraphs
 
@@ -29,20 +33,23 @@ class ParsedArticle:
     category_path: list[str] = field(default_factory=list)
     site: str = ""
     tags: list[str] = field(default_factory=list)
-    date: datetime.date | None = None
+    published: datetime.datetime | None = None  # aware, to the second
     byline: str = ""
     flags: list[str] = field(default_factory=list)
 
 
-def parse(text: str) -> ParsedArticle:
-    """Parse cleaned text (LF endings, trimmed lines) into an article, or raise ImportFailure."""
+def parse(text: str, dates: DateReading = DateReading()) -> ParsedArticle:
+    """Parse cleaned text (LF endings, trimmed lines) into an article, or raise ImportFailure.
+
+    ``dates`` says how the run reads a Date header (its zone, its day/month order).
+    """
     lines = text.strip("\n").split("\n")
     first = lines[0]
     if first.lower().startswith(BREADCRUMB_START):
         return parse_breadcrumb(lines)
     match = HEADER_LINE.match(first)
     if match and match.group(1).strip().lower() in HEADER_KEYS:
-        return parse_header(lines)
+        return parse_header(lines, dates)
     return parse_plain(lines)
 
 
@@ -76,7 +83,7 @@ def parse_breadcrumb(lines):
     )
 
 
-def parse_header(lines):
+def parse_header(lines, dates):
     headers = {}
     index = 0
     for index, line in enumerate(lines):
@@ -94,12 +101,7 @@ def parse_header(lines):
     paragraphs = split_paragraphs("\n".join(lines[index + 1 :]))
     if not paragraphs:
         raise ImportFailure("the file has a header block but no body after it")
-    published = None
-    if headers.get("date"):
-        try:
-            published = datetime.date.fromisoformat(headers["date"])
-        except ValueError:
-            raise ImportFailure(f"Date {headers['date']!r} is not a date in the form YYYY-MM-DD")
+    published = parse_date(headers["date"], dates) if headers.get("date") else None
     return ParsedArticle(
         format="header",
         title=title,
@@ -107,7 +109,7 @@ def parse_header(lines):
         body="\n\n".join(paragraphs),
         category_path=[clean_line(p) for p in headers.get("category", "").split(" / ") if p.strip()],
         tags=list(dict.fromkeys(t for t in (clean_line(t) for t in headers.get("tags", "").split(",")) if t)),
-        date=published,
+        published=published,
         byline=clean_line(headers.get("byline", "")),
     )
 

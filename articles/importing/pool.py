@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import signal
 
+from .dates import DateReading
 from .prepare import prepare
 
 PARALLEL_FROM = 400
@@ -18,15 +19,15 @@ WORKERS = 2
 _worker_state = {}
 
 
-def _init_worker(matcher, encoding):
+def _init_worker(matcher, encoding, dates):
     # The parent handles Ctrl-C and SIGTERM; workers just stop with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker_state.update(matcher=matcher, encoding=encoding)
+    _worker_state.update(matcher=matcher, encoding=encoding, dates=dates)
 
 
 def _prepare_in_worker(loaded):
-    return prepare(loaded, _worker_state["matcher"], _worker_state["encoding"])
+    return prepare(loaded, _worker_state["matcher"], _worker_state["encoding"], _worker_state["dates"])
 
 
 class Preparer:
@@ -36,17 +37,17 @@ class Preparer:
     what it returned, in the order the files were given.
     """
 
-    def __init__(self, matcher, encoding=None, parallel=False):
-        self.matcher, self.encoding = matcher, encoding
+    def __init__(self, matcher, encoding=None, parallel=False, dates=DateReading()):
+        self.matcher, self.encoding, self.dates = matcher, encoding, dates
         workers = min(WORKERS, os.cpu_count() or 1)
         self.pool = None
         if parallel and workers > 1:
-            self.pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (matcher, encoding))
+            self.pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (matcher, encoding, dates))
 
     def submit(self, items):
         if self.pool is not None:
             return self.pool.map_async(_prepare_in_worker, items, chunksize=max(1, len(items) // 8))
-        return _Later(lambda: [prepare(item, self.matcher, self.encoding) for item in items])
+        return _Later(lambda: [prepare(item, self.matcher, self.encoding, self.dates) for item in items])
 
     def close(self):
         if self.pool is not None:

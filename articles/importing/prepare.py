@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from ..models import Article, Category
 from ..text import cjk_share, fold
+from .dates import DateReading
 from .decode import decode
 from .errors import ImportFailure
 from .parse import ParsedArticle, parse
@@ -38,14 +39,15 @@ class Prepared(FileRef):
     organizations: set[int]
 
 
-def prepare(loaded, matcher, encoding=None):
+def prepare(loaded, matcher, encoding=None, dates=DateReading()):
     """Understand one file's bytes: a Prepared, or a failed FileResult.
 
-    ``encoding`` is the one to try when the bytes are neither UTF-8 nor marked by a BOM.
+    ``encoding`` is the one to try when the bytes are neither UTF-8 nor marked by a BOM;
+    ``dates`` is how the run reads a Date header (its zone and day/month order).
     """
     try:
         decoded = decode(loaded.raw, encoding)
-        parsed = parse(clean_text(decoded.text))
+        parsed = parse(clean_text(decoded.text), dates)
         check_lengths(parsed)
         full_text = f"{parsed.title}\n{parsed.standfirst}\n{parsed.body}"
         flags = list(dict.fromkeys([*parsed.flags, *artefact_flags(full_text)]))

@@ -20,6 +20,8 @@ class ImportOptions:
     max_size: int = DEFAULT_MAX_SIZE
     dry_run: bool = False
     user: object = None  # who the revisions are recorded for (None: the import itself)
+    time_zone: str | None = None  # the zone of a Date with none (an IANA name; None: NEWSROOM_TIME_ZONE)
+    date_order: str | None = None  # "day-first" or "month-first" for "06/01/2022" (None: such a date fails)
 
     @property
     def default_category_path(self):

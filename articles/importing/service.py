@@ -10,9 +10,12 @@ arriving during a write rolls that batch back.
 
 from itertools import chain, islice
 
+from django.conf import settings
+
 from newsroom.db_router import use_primary
 
 from ..publishing import rules
+from .dates import DateReading
 from .link import EntityMatcher
 from .maintenance import REFRESH_FROM, refresh_statistics
 from .pool import PARALLEL_FROM, Preparer
@@ -47,6 +50,7 @@ def import_sources(sources, options=None, on_result=None, batch_size=BATCH_SIZE)
     keeps only counts; without it the report keeps every result.
     """
     options = options or ImportOptions()
+    dates = date_reading(options)
     if options.publish:
         rules.check_may_publish(options.user)
     report = ImportReport(keep_results=on_result is None)
@@ -62,7 +66,8 @@ def import_sources(sources, options=None, on_result=None, batch_size=BATCH_SIZE)
             if on_result:
                 on_result(result)
 
-    with Preparer(EntityMatcher.from_database(), options.encoding, parallel=len(head) >= PARALLEL_FROM) as preparer:
+    parallel = len(head) >= PARALLEL_FROM
+    with Preparer(EntityMatcher.from_database(), options.encoding, parallel, dates) as preparer:
         try:
             run_pipeline(chunks, options.max_size, preparer, writer, emit)
         except KeyboardInterrupt:
@@ -70,6 +75,12 @@ def import_sources(sources, options=None, on_result=None, batch_size=BATCH_SIZE)
     if report.count(CREATED) >= REFRESH_FROM:
         refresh_statistics()
     return report
+
+
+def date_reading(options):
+    """How this run reads Date headers: ``options.time_zone`` or the site's TIME_ZONE (NEWSROOM_TIME_ZONE),
+    and ``options.date_order``. Raises ValueError for a zone or an order that is not one."""
+    return DateReading(options.time_zone or settings.TIME_ZONE, options.date_order)
 
 
 def run_pipeline(chunks, max_size, preparer, writer, emit):

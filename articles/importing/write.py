@@ -10,8 +10,6 @@ name are what make a re-run or a concurrent run unable to duplicate an
 article. Who may write what is ``articles.publishing.rules``, asked per file.
 """
 
-from datetime import datetime, time
-
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -22,6 +20,7 @@ from taggit.models import Tag, TaggedItem
 from ..cache.generation import content_changed
 from ..models import Article, Person
 from ..publishing import rules
+from ..richtext import text_to_html
 from ..search import backend as search_backend
 from ..search import document
 from ..slugs import free_slugs, unique_slug
@@ -42,12 +41,6 @@ def stored_by_checksum(checksums):
             "source_checksum", "pk", "title"
         )
     }
-
-
-def publish_time(parsed):
-    if parsed.date is None:
-        return None
-    return timezone.make_aware(datetime.combine(parsed.date, time(0, 0)))
 
 
 class BatchWriter:
@@ -152,14 +145,14 @@ class BatchWriter:
                 title=parsed.title,
                 slug=slug,
                 standfirst=parsed.standfirst,
-                body=parsed.body,
+                body=text_to_html(parsed.body),  # the file is text: escaped into paragraphs, never markup
                 category=self.categories.get(parsed.category_path or self.options.default_category_path),
                 byline=parsed.byline,
                 language=item.language,
                 source_name=item.source_name,
                 source_checksum=item.checksum,
                 quality_flags=item.flags,
-                publish_at=publish_time(parsed),
+                publish_at=parsed.published,  # aware, to the second (importing/dates.py)
             )
             if self.options.publish:
                 article.status = Article.Status.PUBLISHED
@@ -223,7 +216,7 @@ def _save_article(item, options, categories):
         )
     # Only the fields the file carries; an editor's other changes stay.
     article.title = parsed.title
-    article.body = parsed.body
+    article.body = text_to_html(parsed.body)
     article.category = category
     article.source_checksum = item.checksum
     article.quality_flags = item.flags
@@ -232,8 +225,8 @@ def _save_article(item, options, categories):
         article.standfirst = parsed.standfirst
     if parsed.byline:
         article.byline = parsed.byline
-    if parsed.date:
-        article.publish_at = publish_time(parsed)
+    if parsed.published:
+        article.publish_at = parsed.published
     if options.publish:
         article.status = Article.Status.PUBLISHED
     article.save()

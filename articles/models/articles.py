@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from .. import richtext
 from ..slugs import unique_slug
 from .categories import Category, slug_path_url
 from .entities import Organization, Person
@@ -51,7 +52,9 @@ class Article(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=255, unique=True, allow_unicode=True)
     standfirst = models.TextField(help_text="The one-sentence summary shown under the headline.")
-    body = models.TextField(help_text="Plain text. Separate paragraphs with a blank line.")
+    body = models.TextField(
+        help_text="Paragraphs, subheadings, bold, italic, links, quotes, lists and tables; anything else is removed."
+    )
     category = models.ForeignKey(Category, related_name="articles", on_delete=models.PROTECT)
     tags = TaggableManager(blank=True)
     people = models.ManyToManyField(Person, related_name="articles", blank=True)
@@ -151,8 +154,8 @@ class Article(models.Model):
 
     @property
     def paragraphs(self):
-        """The body split at blank lines; the template escapes each one."""
-        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+        """The body's blocks of text without markup: what an imported file's paragraphs became."""
+        return [block for block in richtext.plain_text(self.body).split("\n\n") if block]
 
     @property
     def is_scheduled(self):
@@ -196,6 +199,11 @@ class Article(models.Model):
         edits, see publishing/workflow.py). Moving a live article remembers its
         old address, and a change of status revokes the preview links.
         """
+        # Every write path comes through here (the admin, imports file by file, restores, pending
+        # changes): the body is stored as the allow-list leaves it, and so is a pending rework's.
+        self.body = richtext.clean(self.body)
+        if self.pending_changes and "body" in self.pending_changes:
+            self.pending_changes = {**self.pending_changes, "body": richtext.clean(self.pending_changes["body"])}
         if not self.slug:
             self.slug = unique_slug(Article.objects.exclude(pk=self.pk), self.title)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 
 from ..models import Article
+from ..richtext import plain_text
 
 # The fields an editor compares between revisions, in the order a page shows them.
 COMPARED_FIELDS = [
@@ -26,6 +27,7 @@ COMPARED_FIELDS = [
     ("people", "People"),
     ("organizations", "Organisations"),
 ]
+STRUCTURE_ONLY = mark_safe("<em>The text is the same; only its structure changed (headings, lists, links, emphasis).</em>")
 WORDS = re.compile(r"\S+|\s+")
 
 
@@ -102,6 +104,12 @@ def compare(old, new):
     rows = []
     for name, label in COMPARED_FIELDS:
         a, b = _norm(old.get(name)), _norm(new.get(name))
+        if name == "body":
+            # Compared as text, word by word; a body whose text stayed the same may still have changed its structure.
+            a, b, structure = plain_text(a), plain_text(b), a != b
+            if structure and a == b:
+                rows.append((label, a, b, STRUCTURE_ONLY, True))
+                continue
         diff = word_diff(str(a), str(b)) if isinstance(a, str) and isinstance(b, str) and a != b else None
         rows.append((label, a, b, diff, a != b))
     return rows

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from .. import richtext
 from ..models import Article
 from . import postgres, sqlite
 from .passages import passage
@@ -32,7 +33,7 @@ def document(article, tag_names, people_names):
     return {
         "title": article.title,
         "standfirst": article.standfirst,
-        "body": article.body,
+        "body": richtext.plain_text(article.body),
         "tags": " ".join(tag_names),
         "people": " ".join(people_names),
     }

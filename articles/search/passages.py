@@ -9,6 +9,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from ..richtext import plain_text
 from ..text import fold
 
 from .text import highlight_terms
@@ -18,7 +19,7 @@ WINDOW = 220
 
 def passage(article, query):
     terms = [t for t in highlight_terms(query) if t]
-    text = " ".join(article.body.split())
+    text = " ".join(plain_text(article.body).split())
     folded = fold(text)
     if len(folded) != len(text):  # a folding that changed lengths: positions would not line up
         folded = text.lower()

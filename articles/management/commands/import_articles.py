@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing import DEFAULT_CATEGORY, DEFAULT_MAX_SIZE, FAILED, ImportOptions, import_files
+from articles.importing import (
+    DATE_ORDERS, DEFAULT_CATEGORY, DEFAULT_MAX_SIZE, FAILED, DateReading, ImportOptions, import_files,
+)
 
 
 def parse_size(value):
@@ -39,9 +41,19 @@ class Command(BaseCommand):
         parser.add_argument("--max-size", default=str(DEFAULT_MAX_SIZE), type=parse_size,
                             help="skip files larger than this (default 10M)")
         parser.add_argument("--user", help="record the revisions for this user; --publish then needs their publish permission")
+        parser.add_argument("--timezone", metavar="ZONE",
+                            help="read a Date with no zone in this zone, e.g. Asia/Shanghai (default: NEWSROOM_TIME_ZONE)")
+        parser.add_argument("--date-order", choices=DATE_ORDERS,
+                            help="read a Date such as 06/01/2022 day-first (6 January) or month-first (1 June); "
+                                 "without it such a date fails")
 
     def handle(self, *args, **options):
         user = find_user(options["user"])
+        if options["timezone"]:
+            try:
+                DateReading(options["timezone"])
+            except ValueError as exc:
+                raise CommandError(f"--timezone {exc}")
         import_options = ImportOptions(
             publish=options["publish"],
             default_category=options["category"],
@@ -49,6 +61,8 @@ class Command(BaseCommand):
             max_size=options["max_size"],
             dry_run=options["dry_run"],
             user=user,
+            time_zone=options["timezone"],
+            date_order=options["date_order"],
         )
         verbosity = options["verbosity"]
         progress = Progress(self.stderr) if self.stdout.isatty() and verbosity >= 1 else None

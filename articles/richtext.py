@@ -1,0 +1,295 @@
+"""An article's body as rich text: one allow-list, enforced with nh3 on every write, and what readers get.
+
+Allowed structure: paragraphs, subheadings (h2, h3), bold, italic, line breaks,
+links (http, https, mailto and site-relative), block quotes, ordered and
+unordered lists, simple tables (head, body, rows, header and data cells, no
+attributes), and figures that refer to a library image by its id
+(``<figure data-image-id="N"><figcaption>…</figcaption></figure>``). Nothing
+else survives: not an element, not an attribute, not a comment. Sanitising is
+html5ever's parse (through nh3), never a regular expression, so mutation
+tricks (``<svg><style>``, ``<math>`` nesting, ``<noscript>``) are parsed as a
+browser would and dropped with their content.
+
+A body that is not HTML (wire copy, a revision from before rich text) is
+plain text: it is escaped into paragraphs, so a literal ``<b>`` or ``*`` stays
+literal text.
+
+``render`` turns a clean body into what readers get: subheadings with ids to
+link to, tables that scroll sideways on a phone, ``rel="noopener"`` on
+external links, and figures expanded from the library (one lookup for all).
+``plain_text`` is what search, passages, JSON-LD and the revision diff read.
+"""
+
+import re
+from html import escape
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import nh3
+from django.utils.text import slugify
+
+BLOCK_TAGS = frozenset({"p", "h2", "h3", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+                        "figure", "figcaption"})
+INLINE_TAGS = frozenset({"strong", "em", "a", "br"})
+TAGS = BLOCK_TAGS | INLINE_TAGS
+ATTRIBUTES = {"a": {"href"}, "figure": {"data-image-id"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Removed with everything inside them, not just unwrapped: their content is code, not text.
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "textarea", "iframe", "object", "embed",
+                                  "svg", "math", "title", "xmp", "noembed", "noframes", "select", "option"})
+VOID = frozenset({"br"})
+# How a stored body that is HTML starts: with one of the block elements the editor writes.
+HTML_START = re.compile(r"\s*<(?:p|h2|h3|blockquote|ul|ol|table|figure)[\s>]", re.IGNORECASE)
+BLANK_LINE = re.compile(r"\n\s*\n")
+# What render() changes; a body with none of them is served as it is stored.
+RENDERED_MARKERS = ("<h2", "<h3", "<table", "<a ", "<figure")
+
+
+def is_html(body):
+    return bool(HTML_START.match(body or ""))
+
+
+def allowed_href(value):
+    """http(s) and mailto links, and links within the site (/path, #fragment); never //other.host or javascript:."""
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    if parts.scheme:
+        return parts.scheme.lower() in URL_SCHEMES and (bool(parts.netloc) or parts.scheme.lower() == "mailto")
+    return (value.startswith("/") and not value.startswith("//") and "\\" not in value) or value.startswith("#")
+
+
+def _attribute_filter(tag, attribute, value):
+    if tag == "a" and attribute == "href":
+        return value if allowed_href(value) else None
+    if tag == "figure" and attribute == "data-image-id":
+        return value if value.isdigit() and len(value) < 12 else None
+    return value
+
+
+_cleaner = nh3.Cleaner(
+    tags=set(TAGS),
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+    attribute_filter=_attribute_filter,
+    url_schemes=set(URL_SCHEMES),
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def text_to_html(text):
+    """Plain text as escaped paragraphs (blank lines part them; a line break inside one is a space)."""
+    paragraphs = [" ".join(part.split()) for part in BLANK_LINE.split((text or "").replace("\r\n", "\n"))]
+    return "".join(f"<p>{escape(paragraph, quote=False)}</p>" for paragraph in paragraphs if paragraph)
+
+
+def clean(body):
+    """The body as it is stored: allowed structure only. Plain text is escaped into paragraphs first."""
+    html = body if is_html(body) else text_to_html(body)
+    return _serialize(_tidy(_parse(_cleaner.clean(html))))
+
+
+# A small tree over HTML that the cleaner produced (allowed tags and attributes only).
+
+class Raw(str):
+    """HTML the newsroom's own code made (a library figure): written out as it is, not escaped."""
+
+
+class Node:
+    __slots__ = ("tag", "attrs", "children")
+
+    def __init__(self, tag, attrs=None):
+        self.tag, self.attrs, self.children = tag, dict(attrs or {}), []
+
+    def text(self):
+        return "".join(child if isinstance(child, str) else child.text() for child in self.children)
+
+
+class _Builder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node(None)
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, ((name, value or "") for name, value in attrs))
+        self.stack[-1].children.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag, attrs):
+        self.stack[-1].children.append(Node(tag, ((name, value or "") for name, value in attrs)))
+
+    def handle_endtag(self, tag):
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def _parse(html):
+    builder = _Builder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def _serialize(node):
+    out = []
+
+    def write(item):
+        if isinstance(item, Raw):
+            out.append(str(item))
+            return
+        if isinstance(item, str):
+            out.append(escape(item, quote=False))
+            return
+        if item.tag is not None:
+            attrs = "".join(f' {name}="{escape(value)}"' for name, value in item.attrs.items())
+            out.append(f"<{item.tag}{attrs}>")
+        for child in item.children:
+            write(child)
+        if item.tag is not None and item.tag not in VOID:
+            out.append(f"</{item.tag}>")
+
+    write(node)
+    return "".join(out)
+
+
+def _tidy(root):
+    """What the cleaner leaves that is still not the allowed structure: links without an address,
+    figures without a library image, empty paragraphs and text outside any block."""
+
+    def walk(node):
+        kept = []
+        for child in node.children:
+            if isinstance(child, str):
+                kept.append(child)
+                continue
+            walk(child)
+            if child.tag == "a" and "href" not in child.attrs:
+                kept.extend(child.children)
+            elif child.tag == "figure" and "data-image-id" not in child.attrs:
+                continue
+            elif child.tag == "p" and not child.text().strip() and not any(isinstance(c, Node) for c in child.children):
+                continue
+            else:
+                kept.append(child)
+        node.children = kept
+
+    walk(root)
+    # Inline content at the top level (text typed outside a paragraph) is wrapped in one.
+    top, loose = [], []
+    for child in root.children:
+        if isinstance(child, Node) and child.tag in BLOCK_TAGS:
+            if loose:
+                top.append(_paragraph(loose))
+                loose = []
+            top.append(child)
+        else:
+            loose.append(child)
+    if loose:
+        top.append(_paragraph(loose))
+    root.children = [node for node in top if node is not None]
+    return root
+
+
+def _paragraph(children):
+    if not "".join(c if isinstance(c, str) else c.text() for c in children).strip():
+        return None
+    node = Node("p")
+    node.children = children
+    return node
+
+
+def plain_text(body):
+    """The body's text without markup: blocks apart by blank lines (search, passages, JSON-LD, diffs)."""
+    if not is_html(body):
+        return body or ""
+    blocks = []
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, str):
+                blocks[-1].append(child) if blocks else blocks.append([child])
+            elif child.tag == "br":
+                blocks[-1].append(" ") if blocks else None
+            elif child.tag in BLOCK_TAGS and child.tag not in ("ul", "ol", "table", "thead", "tbody", "tr", "blockquote", "figure"):
+                blocks.append([])
+                walk(child)
+                blocks.append([])
+            else:
+                walk(child)
+
+    walk(_parse(body))
+    texts = [" ".join("".join(block).split()) for block in blocks]
+    return "\n\n".join(text for text in texts if text)
+
+
+def render(body, figure=None, site_host=None, origin=None):
+    """What readers get from a clean body (see the module's docstring).
+
+    ``figure(image_id, caption_html)`` returns the HTML of a library figure, or
+    None to leave it out (an image deleted since, say); ``site_host`` is the
+    host whose links are not external; with ``origin`` (a feed's), links within the site are made absolute.
+    """
+    if not is_html(body):
+        body = text_to_html(body)
+    if not any(marker in body for marker in RENDERED_MARKERS) and not (origin and "<a " in body):
+        return body  # clean paragraphs and inline markup: what is stored is what readers get
+    root = _parse(body)
+    ids = set()
+
+    def walk(node):
+        children = []
+        for child in node.children:
+            if isinstance(child, str):
+                children.append(child)
+                continue
+            if child.tag == "figure":
+                caption = next((c for c in child.children if isinstance(c, Node) and c.tag == "figcaption"), None)
+                html = figure(int(child.attrs["data-image-id"]), _serialize(_inner(caption)) if caption else "") if figure else None
+                if html:
+                    children.append(Raw(html))
+                continue
+            walk(child)
+            if child.tag in ("h2", "h3"):
+                child.attrs["id"] = _unique(slugify(child.text(), allow_unicode=True) or "section", ids)
+            elif child.tag == "a" and _external(child.attrs.get("href", ""), site_host):
+                child.attrs["rel"] = "noopener"
+            elif child.tag == "a" and origin and child.attrs.get("href", "").startswith("/"):
+                child.attrs["href"] = origin + child.attrs["href"]
+            elif child.tag == "table":
+                wrapper = Node("div", {"class": "table-scroll", "role": "region", "aria-label": "Table", "tabindex": "0"})
+                wrapper.children = [child]
+                child = wrapper
+            children.append(child)
+        node.children = children
+
+    walk(root)
+    return _serialize(root)
+
+
+def _inner(node):
+    inner = Node(None)
+    inner.children = node.children
+    return inner
+
+
+def _unique(base, taken):
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def _external(href, site_host):
+    parts = urlsplit(href)
+    return parts.scheme in ("http", "https") and parts.netloc.lower() != (site_host or "").lower()
