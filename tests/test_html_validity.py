@@ -22,6 +22,7 @@ from PIL import Image
 from articles.images import clean_upload, update_renditions
 from articles.models import Correction, Organization, Person
 from tests.html import parse_html
+from tests.test_richtext import EVERY_ELEMENT  # a body with every element the editor allows
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def pages(client, make_article, make_category, settings, tmp_path):
     article = make_article(
         "Alibaba names Dai Shan head of China digital commerce", category=ecommerce, byline="Wire staff, Hangzhou",
         standfirst="Alibaba Group has split its shopping business into domestic and international sections.",
-        publish_at=now - timedelta(minutes=5),
+        publish_at=now - timedelta(minutes=5), body=EVERY_ELEMENT,
         lead_image_alt="Alibaba's campus in Hangzhou", lead_image_caption="The Xixi campus.", lead_image_credit="Wire photo",
     )
     article.lead_image.save("campus.jpg", image((1800, 1200), "campus.jpg"), save=True)
