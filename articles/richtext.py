@@ -16,7 +16,8 @@ literal text.
 
 ``render`` turns a clean body into what readers get: subheadings with ids to
 link to, tables that scroll sideways on a phone, ``rel="noopener"`` on
-external links, and figures expanded from the library (one lookup for all).
+external links; figures wait for the media library, which will expand them
+from their image ids.
 ``plain_text`` is what search, passages, JSON-LD and the revision diff read.
 """
 
@@ -41,6 +42,8 @@ VOID = frozenset({"br"})
 # How a stored body that is HTML starts: with one of the block elements the editor writes.
 HTML_START = re.compile(r"\s*<(?:p|h2|h3|blockquote|ul|ol|table|figure)[\s>]", re.IGNORECASE)
 BLANK_LINE = re.compile(r"\n\s*\n")
+# Elements whose text stands apart from the text around it (the others only hold such elements, or are inline).
+TEXT_BLOCKS = frozenset({"p", "h2", "h3", "li", "th", "td", "figcaption"})
 # What render() changes; a body with none of them is served as it is stored.
 RENDERED_MARKERS = ("<h2", "<h3", "<table", "<a ", "<figure")
 
@@ -94,9 +97,6 @@ def clean(body):
 
 # A small tree over HTML that the cleaner produced (allowed tags and attributes only).
 
-class Raw(str):
-    """HTML the newsroom's own code made (a library figure): written out as it is, not escaped."""
-
 
 class Node:
     __slots__ = ("tag", "attrs", "children")
@@ -144,9 +144,6 @@ def _serialize(node):
     out = []
 
     def write(item):
-        if isinstance(item, Raw):
-            out.append(str(item))
-            return
         if isinstance(item, str):
             out.append(escape(item, quote=False))
             return
@@ -212,15 +209,15 @@ def plain_text(body):
     """The body's text without markup: blocks apart by blank lines (search, passages, JSON-LD, diffs)."""
     if not is_html(body):
         return body or ""
-    blocks = []
+    blocks = [[]]
 
     def walk(node):
         for child in node.children:
             if isinstance(child, str):
-                blocks[-1].append(child) if blocks else blocks.append([child])
+                blocks[-1].append(child)
             elif child.tag == "br":
-                blocks[-1].append(" ") if blocks else None
-            elif child.tag in BLOCK_TAGS and child.tag not in ("ul", "ol", "table", "thead", "tbody", "tr", "blockquote", "figure"):
+                blocks[-1].append(" ")
+            elif child.tag in TEXT_BLOCKS:
                 blocks.append([])
                 walk(child)
                 blocks.append([])
@@ -232,12 +229,12 @@ def plain_text(body):
     return "\n\n".join(text for text in texts if text)
 
 
-def render(body, figure=None, site_host=None, origin=None):
+def render(body, site_host=None, origin=None):
     """What readers get from a clean body (see the module's docstring).
 
-    ``figure(image_id, caption_html)`` returns the HTML of a library figure, or
-    None to leave it out (an image deleted since, say); ``site_host`` is the
-    host whose links are not external; with ``origin`` (a feed's), links within the site are made absolute.
+    ``site_host`` is the host whose links are not external; with ``origin`` (a
+    feed's), links within the site are made absolute. Figures are left out
+    until the media library renders them from their image ids.
     """
     if not is_html(body):
         body = text_to_html(body)
@@ -253,10 +250,6 @@ def render(body, figure=None, site_host=None, origin=None):
                 children.append(child)
                 continue
             if child.tag == "figure":
-                caption = next((c for c in child.children if isinstance(c, Node) and c.tag == "figcaption"), None)
-                html = figure(int(child.attrs["data-image-id"]), _serialize(_inner(caption)) if caption else "") if figure else None
-                if html:
-                    children.append(Raw(html))
                 continue
             walk(child)
             if child.tag in ("h2", "h3"):
@@ -274,12 +267,6 @@ def render(body, figure=None, site_host=None, origin=None):
 
     walk(root)
     return _serialize(root)
-
-
-def _inner(node):
-    inner = Node(None)
-    inner.children = node.children
-    return inner
 
 
 def _unique(base, taken):

@@ -48,19 +48,21 @@ class CategoryCache:
 
     @classmethod
     def _find(cls, names):
-        parent = None
-        for name in names:
-            parent = cls._lookup(parent, name)
-            if parent is None:
-                return None
-        return parent
+        return cls._walk(names, create=False)
 
     @classmethod
     def _get_or_create(cls, names):
+        return cls._walk(names, create=True)
+
+    @classmethod
+    def _walk(cls, names, create):
+        """The category at the end of the name path, top down; missing ones made when ``create``, else None."""
         parent = None
         for name in names:
             category = cls._lookup(parent, name)
             if category is None:
+                if not create:
+                    return None
                 category = Category(parent=parent, name=name)
                 reserved = reserved_first_segments() if parent is None else frozenset()
                 category.slug = unique_slug(Category.objects.filter(parent=parent), name, reserved=reserved, fallback="section")
