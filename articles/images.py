@@ -4,8 +4,9 @@ Uploads are checked with Pillow (a renamed non-image, an SVG, a decompression
 bomb or an animation with too many pixels in all is refused with a clear
 message), re-encoded from their pixels alone (no EXIF location, comment, XMP or
 trailing payload leaves the newsroom; animations keep only their frames and
-timing), and lead images get resized renditions, made once, in WebP and in
-their own format, for srcset.
+timing), and library images get renditions, made once when they are uploaded (never in
+a reader's request): resized copies in WebP and in their own format for
+srcset, and crops around the image's focal point for fixed ratios.
 """
 
 import io
@@ -169,34 +170,85 @@ def _may_be_transparent(frame):
     return frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info
 
 
-def make_renditions(field_file):
-    """Resized copies of a stored image, widest first capped at the original width.
+CROP_RATIOS = {"16:9": (16, 9), "4:3": (4, 3), "1:1": (1, 1)}  # what NewsArticle images and social cards ask for
+CROP_WIDTH = 1200
 
-    Returns what the templates need: {"width", "height", "webp": [(url, w)], "fallback": [(url, w)]}.
-    """
+
+def crop_box(width, height, ratio, focal_x=0.5, focal_y=0.5):
+    """The largest box of ``ratio`` (w, h) inside a width × height picture, centred on the focal point
+    (fractions of the width and height) as far as the picture's edges allow."""
+    rw, rh = ratio
+    box_w, box_h = (width, round(width * rh / rw)) if width * rh <= height * rw else (round(height * rw / rh), height)
+    left = min(max(round(focal_x * width - box_w / 2), 0), width - box_w)
+    top = min(max(round(focal_y * height - box_h / 2), 0), height - box_h)
+    return left, top, left + box_w, top + box_h
+
+
+def _open_stored(field_file):
     field_file.open("rb")
     try:
         image = Image.open(field_file)
         image.load()
     finally:
         field_file.close()
+    return image
+
+
+def _fallback_format(image):
+    """What browsers without WebP get: the upload's own format, PNG for a GIF (renditions are still pictures)."""
     fmt = image.format if image.format in ACCEPTED_FORMATS else "JPEG"
+    return "PNG" if fmt == "GIF" else fmt
+
+
+def _flat(image):
+    return image.convert("RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB")
+
+
+def make_renditions(field_file, focal=(0.5, 0.5)):
+    """Resized copies of a stored image, made once when it is uploaded or its focal point moves.
+
+    Free-width copies (capped at the original width) in WebP and in the
+    image's own format for ``srcset``, and crops around the focal point for
+    fixed ratios (16:9, 4:3, 1:1) at up to 1,200 pixels wide for social cards
+    and structured data. Returns what templates need:
+    ``{"width", "height", "webp": [[url, w]], "fallback": [[url, w]], "crops": {ratio: {"url", "width", "height"}}}``.
+    """
+    image = _open_stored(field_file)
+    fallback_fmt = _fallback_format(image)
     width, height = image.size
+    flat = _flat(image)
     widths = sorted({w for w in RENDITION_WIDTHS if w < width} | {min(width, RENDITION_WIDTHS[-1])})
     stem = PurePosixPath(field_file.name)
     base = f"renditions/{stem.parent}/{stem.stem}"
-    result = {"width": width, "height": height, "webp": [], "fallback": []}
+    result = {"width": width, "height": height, "webp": [], "fallback": [], "crops": {}}
     for w in widths:
-        h = round(height * w / width)
-        resized = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB").resize((w, h), Image.LANCZOS)
-        for kind, out_fmt in (("webp", "WEBP"), ("fallback", fmt if fmt != "GIF" else "PNG")):
-            frame = resized if out_fmt != "JPEG" else resized.convert("RGB")
-            name = default_storage.save(f"{base}-{w}{ACCEPTED_FORMATS[out_fmt]}", ContentFile(_encode(frame, out_fmt)))
-            result[kind].append([default_storage.url(name), w])
+        resized = flat.resize((w, round(height * w / width)), Image.LANCZOS)
+        for kind, out_fmt in (("webp", "WEBP"), ("fallback", fallback_fmt)):
+            result[kind].append([_store(resized, out_fmt, f"{base}-{w}"), w])
+    result["crops"] = make_crops(flat, fallback_fmt, base, focal)
     return result
 
 
-def update_renditions(article):
-    """Make (or clear) the lead image's renditions after the image changed."""
-    article.lead_image_renditions = make_renditions(article.lead_image) if article.lead_image else {}
-    type(article).objects.filter(pk=article.pk).update(lead_image_renditions=article.lead_image_renditions)
+def make_crops(flat, fmt, base, focal):
+    crops = {}
+    for name, ratio in CROP_RATIOS.items():
+        box = crop_box(*flat.size, ratio, *focal)
+        cropped = flat.crop(box)
+        if cropped.width > CROP_WIDTH:
+            cropped = cropped.resize((CROP_WIDTH, round(cropped.height * CROP_WIDTH / cropped.width)), Image.LANCZOS)
+        url = _store(cropped, fmt, f"{base}-{name.replace(':', 'x')}")
+        crops[name] = {"url": url, "width": cropped.width, "height": cropped.height}
+    return crops
+
+
+def recrop(field_file, renditions, focal):
+    """The renditions with their fixed-ratio crops made again around a new focal point."""
+    image = _open_stored(field_file)
+    stem = PurePosixPath(field_file.name)
+    return {**renditions, "crops": make_crops(_flat(image), _fallback_format(image), f"renditions/{stem.parent}/{stem.stem}", focal)}
+
+
+def _store(image, fmt, name):
+    frame = image if fmt != "JPEG" else image.convert("RGB")
+    stored = default_storage.save(f"{name}{ACCEPTED_FORMATS[fmt]}", ContentFile(_encode(frame, fmt)))
+    return default_storage.url(stored)

@@ -16,8 +16,8 @@ literal text.
 
 ``render`` turns a clean body into what readers get: subheadings with ids to
 link to, tables that scroll sideways on a phone, ``rel="noopener"`` on
-external links; figures wait for the media library, which will expand them
-from their image ids.
+external links, and each figure expanded from its library image by a function
+the caller passes (``articles.library.figure_html``).
 ``plain_text`` is what search, passages, JSON-LD and the revision diff read.
 """
 
@@ -75,7 +75,8 @@ def _attribute_filter(tag, attribute, value):
 _cleaner = nh3.Cleaner(
     tags=set(TAGS),
     clean_content_tags=set(DROPPED_WITH_CONTENT),
-    attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+    # "*": none on every element (left out, nh3 would allow lang and title on all of them).
+    attributes={"*": set(), **{tag: set(names) for tag, names in ATTRIBUTES.items()}},
     attribute_filter=_attribute_filter,
     url_schemes=set(URL_SCHEMES),
     link_rel=None,
@@ -89,10 +90,60 @@ def text_to_html(text):
     return "".join(f"<p>{escape(paragraph, quote=False)}</p>" for paragraph in paragraphs if paragraph)
 
 
-def clean(body):
-    """The body as it is stored: allowed structure only. Plain text is escaped into paragraphs first."""
+_intake_cleaner = nh3.Cleaner(
+    tags=set(TAGS) | {"img"},
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes={"*": set(), **{tag: set(names) for tag, names in ATTRIBUTES.items()}, "img": {"src"}},
+    attribute_filter=_attribute_filter,
+    url_schemes=set(URL_SCHEMES),
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def clean(body, image_id_for=None):
+    """The body as it is stored: allowed structure only. Plain text is escaped into paragraphs first.
+
+    ``image_id_for`` reads what an editor shows: a figure holding an ``<img>``
+    whose ``src`` that function maps to a library image's id (the editor's
+    preview of it) is stored as a reference to that image; the ``<img>``
+    itself never is.
+    """
     html = body if is_html(body) else text_to_html(body)
-    return _serialize(_tidy(_parse(_cleaner.clean(html))))
+    if image_id_for is None:
+        return _serialize(_tidy(_parse(_cleaner.clean(html))))
+    root = _parse(_intake_cleaner.clean(html))
+    _refer_figures(root, image_id_for)
+    return _serialize(_tidy(_parse(_cleaner.clean(_serialize(root)))))
+
+
+def _refer_figures(node, image_id_for):
+    for child in node.children:
+        if isinstance(child, str):
+            continue
+        if child.tag == "figure" and "data-image-id" not in child.attrs:
+            img = next((c for c in child.children if isinstance(c, Node) and c.tag == "img"), None)
+            image_id = image_id_for(img.attrs.get("src", "")) if img is not None else None
+            if image_id is not None:
+                child.attrs["data-image-id"] = str(image_id)
+        _refer_figures(child, image_id_for)
+
+
+def figure_ids(body):
+    """The ids of the library images a clean body shows as figures."""
+    if "<figure" not in (body or ""):
+        return set()
+    ids = set()
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, Node):
+                if child.tag == "figure" and child.attrs.get("data-image-id", "").isdigit():
+                    ids.add(int(child.attrs["data-image-id"]))
+                walk(child)
+
+    walk(_parse(body))
+    return ids
 
 
 # A small tree over HTML that the cleaner produced (allowed tags and attributes only).
@@ -106,6 +157,10 @@ class Node:
 
     def text(self):
         return "".join(child if isinstance(child, str) else child.text() for child in self.children)
+
+
+class Markup(str):
+    """HTML that is already safe (made by the caller's figure function from escaped parts): written as it is."""
 
 
 class _Builder(HTMLParser):
@@ -144,6 +199,9 @@ def _serialize(node):
     out = []
 
     def write(item):
+        if isinstance(item, Markup):
+            out.append(item)
+            return
         if isinstance(item, str):
             out.append(escape(item, quote=False))
             return
@@ -229,12 +287,14 @@ def plain_text(body):
     return "\n\n".join(text for text in texts if text)
 
 
-def render(body, site_host=None, origin=None):
+def render(body, site_host=None, origin=None, figure=None):
     """What readers get from a clean body (see the module's docstring).
 
     ``site_host`` is the host whose links are not external; with ``origin`` (a
-    feed's), links within the site are made absolute. Figures are left out
-    until the media library renders them from their image ids.
+    feed's), links within the site are made absolute. ``figure(image_id,
+    caption_html, position)`` returns a figure's HTML (safe, escaped by it) or
+    None; without it, or when it returns None, the figure is left out.
+    ``position`` counts the figures so far, so the first can load eagerly.
     """
     if not is_html(body):
         body = text_to_html(body)
@@ -242,6 +302,7 @@ def render(body, site_host=None, origin=None):
         return body  # clean paragraphs and inline markup: what is stored is what readers get
     root = _parse(body)
     ids = set()
+    figures = [0]
 
     def walk(node):
         children = []
@@ -250,6 +311,13 @@ def render(body, site_host=None, origin=None):
                 children.append(child)
                 continue
             if child.tag == "figure":
+                caption = next((c for c in child.children if isinstance(c, Node) and c.tag == "figcaption"), None)
+                if caption is not None:
+                    walk(caption)  # links in a caption are treated as in the text
+                html = _figure(child, caption, figure, figures[0])
+                if html is not None:
+                    figures[0] += 1
+                    children.append(Markup(html))
                 continue
             walk(child)
             if child.tag in ("h2", "h3"):
@@ -267,6 +335,45 @@ def render(body, site_host=None, origin=None):
 
     walk(root)
     return _serialize(root)
+
+
+def replace_figures(body, figure):
+    """The body with each figure replaced by what ``figure(image_id, caption_html, position)`` returns (left
+    out for None), and nothing else changed: what the editor loads."""
+    root = _parse(body)
+    count = [0]
+
+    def walk(node):
+        children = []
+        for child in node.children:
+            if isinstance(child, Node) and child.tag == "figure":
+                caption = next((c for c in child.children if isinstance(c, Node) and c.tag == "figcaption"), None)
+                html = _figure(child, caption, figure, count[0])
+                if html is not None:
+                    count[0] += 1
+                    children.append(Markup(html))
+                continue
+            if isinstance(child, Node):
+                walk(child)
+            children.append(child)
+        node.children = children
+
+    walk(root)
+    return _serialize(root)
+
+
+def _figure(node, caption, figure, position):
+    image_id = node.attrs.get("data-image-id", "")
+    if figure is None or not image_id.isdigit():
+        return None
+    caption_html = _serialize_children(caption) if caption is not None and caption.text().strip() else None
+    return figure(int(image_id), caption_html, position)
+
+
+def _serialize_children(node):
+    holder = Node(None)
+    holder.children = node.children
+    return _serialize(holder)
 
 
 def _unique(base, taken):

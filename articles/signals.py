@@ -2,7 +2,7 @@
 
 Every save or delete of a model a reader sees (articles, their corrections,
 tags and links to people and organisations, categories, people,
-organisations, roles, old addresses) raises the page cache's generation once
+organisations, roles, library images, old addresses) raises the page cache's generation once
 its transaction commits, and every change to what an article's search
 document holds re-indexes it in the same transaction. Bulk writes that send no
 signals (the importer's) do both themselves.
@@ -15,10 +15,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from taggit.models import Tag, TaggedItem
 
 from .cache.generation import content_changed
-from .models import Article, Category, Correction, OldPath, Organization, Person, Role
+from .models import Article, Category, Correction, Image, OldPath, Organization, Person, Role
 from .search import index_articles
 
-READER_VISIBLE = (Article, Category, Correction, OldPath, Organization, Person, Role, Tag, TaggedItem)
+READER_VISIBLE = (Article, Category, Correction, Image, OldPath, Organization, Person, Role, Tag, TaggedItem)
 LINKS = (Article.people.through, Article.organizations.through, TaggedItem)
 INDEXED_LINKS = (Article.people.through, TaggedItem)  # tags and people are in the search document
 

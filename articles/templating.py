@@ -19,8 +19,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from jinja2 import Environment
 
-from .richtext import plain_text
+from . import library
 from .origin import absolute_url, site_origin
+from .richtext import plain_text
 
 # Characters that could end a <script> element or open a comment in HTML.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
@@ -37,6 +38,8 @@ def environment(**options):
         page_url=page_url,
         absolute_url=absolute_url,
         site_origin=site_origin,
+        figure=lambda image, **options: mark_safe(library.figure_html(image, **options)),
+        crop=library.crop,
     )
     env.filters.update(date=format_date, truncatechars=truncatechars, pluralize=pluralize)
     return env
@@ -136,5 +139,5 @@ def article_json_ld(request, article):
             {"@type": "CorrectionComment", "text": c.text, "datePublished": machine_time(c.published_at)} for c in corrections
         ]
     if article.lead_image:
-        data["image"] = [absolute_url(request, article.lead_image.url)]
+        data["image"] = [absolute_url(request, url) for url in library.crop_urls(article.lead_image)]
     return json_ld({k: v for k, v in data.items() if v not in (None, [], "")})

@@ -18,8 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from . import search, sitemaps
-from . import richtext
+from . import library, search, sitemaps
 from .origin import absolute_url, site_origin
 from .publishing import rules
 from .publishing.previews import article_from_preview_token
@@ -181,7 +180,7 @@ def category_page(request, category):
 
 
 def with_page_relations(queryset):
-    return queryset.select_related("category").prefetch_related(
+    return queryset.select_related("category", "lead_image").prefetch_related(
         "tags",
         "corrections",
         Prefetch("people", queryset=Person.objects.order_by("name")),
@@ -223,8 +222,12 @@ def render_article(request, article, force_preview=False, preview_kind=None):
             "related": related,
             "preview": preview,
             "preview_kind": preview_kind,
-            # The stored body is clean (articles/richtext.py, on every save); render adds ids, wrappers, rel.
-            "body_html": mark_safe(richtext.render(article.body, site_host=urlsplit(site_origin(request)).netloc)),
+            # The stored body is clean (articles/richtext.py, on every save); rendering adds ids, wrappers, rel,
+            # and the library's pictures for its figures (one query for all of them).
+            "body_html": mark_safe(library.body_html(
+                article, library.images_in([article]), site_host=urlsplit(site_origin(request)).netloc,
+                eager_first=article.lead_image_id is None,
+            )),
             "breadcrumbs": trail(
                 *category_crumbs(request, article.category), Crumb(article.title, article.get_absolute_url())
             ),
@@ -267,7 +270,7 @@ def people_index(request):
 
 
 def person_page(request, slug):
-    person = get_object_or_404(Person, slug=slug)
+    person = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
     articles = Article.objects.published().filter(people=person).for_listing()
     return render(
         request,

@@ -46,6 +46,31 @@ def make_article(db, section):
     return make
 
 
+def picture_upload(size=(1200, 800), fmt="JPEG", name="photo.jpg", colour="white", mode="RGB"):
+    """An upload of a plain picture, as a browser sends one."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as Picture
+
+    buffer = io.BytesIO()
+    Picture.new(mode, size, colour).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+@pytest.fixture
+def library_image(db, settings, tmp_path):
+    """Add an image to the media library (files in a temporary MEDIA_ROOT), renditions made."""
+    from articles import library
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    def add(alt="A harbour at dusk", size=(1200, 800), **fields):
+        return library.add_image(picture_upload(size, name=fields.pop("name", "photo.jpg")), alt=alt, **fields)
+
+    return add
+
+
 @pytest.fixture
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "a-long-pass-phrase")
@@ -103,7 +128,7 @@ def form_data(article, **changes):
         "category": article.category_id, "byline": article.byline, "language": article.language, "status": article.status,
         "publish_at_0": article.publish_at.strftime("%Y-%m-%d") if article.publish_at else "",
         "publish_at_1": article.publish_at.strftime("%H:%M:%S") if article.publish_at else "",
-        "unpublish_at_0": "", "unpublish_at_1": "", "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
+        "unpublish_at_0": "", "unpublish_at_1": "",
         "new_tags": "", "base_version": article.version, **NO_CORRECTIONS,
     }
     data.update(changes)

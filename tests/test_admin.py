@@ -60,9 +60,6 @@ def test_editor_creates_a_subcategory_and_publishes_an_article(staff_client, cli
             "publish_at_1": "",
             "unpublish_at_0": "",
             "unpublish_at_1": "",
-            "lead_image_alt": "",
-            "lead_image_caption": "",
-            "lead_image_credit": "",
             "tags": [Tag.objects.get(name="Taobao").pk],
             **NO_CORRECTIONS, "new_tags": "food safety, 淘宝",
             "people": [Person.objects.get(slug="dai-shan").pk],
@@ -156,7 +153,7 @@ def test_category_admin_shows_full_path(staff_client, make_category):
 def test_person_admin_saves_aliases_and_roles(staff_client):
     org = Organization.objects.get(slug="alimama")
     data = {
-        "name": "Chen Lu", "slug": "chen-lu", "job_title": "Reporter", "bio": "", "photo_alt": "",
+        "name": "Chen Lu", "slug": "chen-lu", "job_title": "Reporter", "bio": "",
         **management_form("aliases", 1), "aliases-0-name": "陈璐",
         **management_form("roles", 1), "roles-0-organization": org.pk, "roles-0-title": "Columnist",
         "roles-0-start_date": "", "roles-0-end_date": "",

@@ -110,7 +110,7 @@ def test_admin_tag_change_refreshes_the_cache(client, staff_client, make_article
                 "title": article.title, "slug": article.slug, "standfirst": "s", "body": "b", "category": article.category.pk,
                 "byline": "", "language": "en", "status": "published",
                 "publish_at_0": article.publish_at.strftime("%Y-%m-%d"), "publish_at_1": article.publish_at.strftime("%H:%M:%S"),
-                "unpublish_at_0": "", "unpublish_at_1": "", "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
+                "unpublish_at_0": "", "unpublish_at_1": "",
                 **NO_CORRECTIONS, "new_tags": "freshly added tag",
             },
         )

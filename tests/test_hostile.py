@@ -54,9 +54,11 @@ def assert_inert(content, *, admin=False):
 def hostile(db, tmp_path, settings):
     """One published article per payload, with the payload in every field readers can see."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
     import io
+
+    from articles import library
 
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30)).save(buffer, "PNG")
@@ -70,9 +72,11 @@ def hostile(db, tmp_path, settings):
         article = Article.objects.create(
             title=f"{payload} hostile{i}"[:300], slug=f"a{i}", standfirst=payload, body=f"{payload}\n\nhostile {payload}",
             category=category, byline=payload[:300], status=Article.Status.PUBLISHED, publish_at=timezone.now() - timedelta(minutes=i + 1),
-            lead_image_alt=payload[:300], lead_image_caption=payload[:500], lead_image_credit=payload[:300],
         )
-        article.lead_image.save(f"p{i}.png", ContentFile(buffer.getvalue()), save=True)
+        article.lead_image = library.add_image(
+            SimpleUploadedFile(f"p{i}.png", buffer.getvalue()), alt=payload[:300], caption=payload[:500], credit=payload[:300],
+        )
+        article.save()
         article.tags.add(payload[:100])
         article.people.add(person)
         article.organizations.add(org)
@@ -141,7 +145,7 @@ def test_payloads_through_the_admin_round_trip_as_text(staff_client, section):
         response = staff_client.post("/admin/articles/article/add/", {
             "title": payload[:300], "slug": f"admin-{i}", "standfirst": payload, "body": payload, "category": section.pk,
             "byline": payload[:300], "language": "en", "status": "published", "publish_at_0": "", "publish_at_1": "",
-            "unpublish_at_0": "", "unpublish_at_1": "", "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
+            "unpublish_at_0": "", "unpublish_at_1": "",
             **NO_CORRECTIONS, "new_tags": payload[:90].replace(",", " "),
         })
         assert response.status_code == 302, payload
@@ -154,7 +158,7 @@ def test_null_bytes_are_refused_by_the_admin(staff_client, section):
     response = staff_client.post("/admin/articles/article/add/", {
         "title": NUL, "slug": "nul", "standfirst": "s", "body": "b", "category": section.pk, "byline": "", "language": "en",
         "status": "draft", "publish_at_0": "", "publish_at_1": "", "unpublish_at_0": "", "unpublish_at_1": "",
-        "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "", **NO_CORRECTIONS, "new_tags": "",
+        **NO_CORRECTIONS, "new_tags": "",
     })
     assert response.status_code == 200
     assert "Null characters are not allowed" in parse_html(response.content).find("ul", class_="errorlist").text()

@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.images import clean_upload, update_renditions
+from articles import library
 from articles.models import Correction, Organization, Person
 from tests.html import parse_html
 from tests.test_richtext import EVERY_ELEMENT  # a body with every element the editor allows
@@ -29,10 +29,10 @@ pytestmark = pytest.mark.django_db
 VNU_TIMEOUT = 240
 
 
-def image(size, name):
+def image(size, name, alt, **fields):
     buffer = io.BytesIO()
     Image.new("RGB", size, (40, 90, 140)).save(buffer, "JPEG")
-    return clean_upload(SimpleUploadedFile(name, buffer.getvalue()))
+    return library.add_image(SimpleUploadedFile(name, buffer.getvalue()), alt=alt, **fields)
 
 
 @pytest.fixture
@@ -45,14 +45,14 @@ def pages(client, make_article, make_category, settings, tmp_path):
     make_category("Logistics", parent=business)
     dai_shan = Person.objects.get(slug="dai-shan")
     big_taobao = Organization.objects.get(slug="big-taobao")
+    chart = image((1600, 900), "chart.jpg", "Revenue by quarter, 2021", credit="Newsroom graphics")
     article = make_article(
         "Alibaba names Dai Shan head of China digital commerce", category=ecommerce, byline="Wire staff, Hangzhou",
         standfirst="Alibaba Group has split its shopping business into domestic and international sections.",
-        publish_at=now - timedelta(minutes=5), body=EVERY_ELEMENT,
-        lead_image_alt="Alibaba's campus in Hangzhou", lead_image_caption="The Xixi campus.", lead_image_credit="Wire photo",
+        publish_at=now - timedelta(minutes=5),
+        body=EVERY_ELEMENT + f'<figure data-image-id="{chart.pk}"><figcaption>Revenue, <em>in billions</em></figcaption></figure>',
+        lead_image=image((1800, 1200), "campus.jpg", "Alibaba's campus in Hangzhou", caption="The Xixi campus.", credit="Wire photo"),
     )
-    article.lead_image.save("campus.jpg", image((1800, 1200), "campus.jpg"), save=True)
-    update_renditions(article)
     article.tags.add("Alibaba", "淘宝")
     article.people.add(dai_shan)
     article.organizations.add(big_taobao)
@@ -67,8 +67,7 @@ def pages(client, make_article, make_category, settings, tmp_path):
                            publish_at=now - timedelta(hours=6), body="戴珊负责大淘宝。\n\n淘宝和天猫合并。")
     chinese.tags.add("淘宝")
     make_article("Cainiao opens county centres", category=make_category("Logistics"), publish_at=now - timedelta(days=1))
-    dai_shan.photo.save("dai-shan.jpg", image((240, 240), "dai-shan.jpg"), save=False)
-    dai_shan.photo_alt = "Dai Shan"
+    dai_shan.photo = image((240, 240), "dai-shan.jpg", "Dai Shan")
     dai_shan.save()
 
     urls = {

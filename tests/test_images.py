@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import GifImagePlugin, Image, ImageSequence, PngImagePlugin
 
-from articles.images import clean_upload, make_renditions, open_checked
+from articles.images import clean_upload, crop_box, open_checked
 from articles.models import Article
+from articles.models import Image as ImageModel
 from tests.html import parse_html
 
 from tests.conftest import NO_CORRECTIONS  # noqa: E402
@@ -111,73 +112,127 @@ def test_exif_and_gps_are_stripped():
     assert not cleaned.getexif().get_ifd(0x8825)
 
 
-def test_renditions_in_webp_and_original_format(make_article):
-    article = make_article()
-    article.lead_image.save("wide.jpg", clean_upload(image_file("JPEG", (2000, 1000))), save=True)
-    renditions = make_renditions(article.lead_image)
+def test_renditions_in_webp_and_original_format(library_image):
+    renditions = library_image(size=(2000, 1000)).renditions
     assert (renditions["width"], renditions["height"]) == (2000, 1000)
     assert [w for _, w in renditions["webp"]] == [400, 800, 1600]
     assert [w for _, w in renditions["fallback"]] == [400, 800, 1600]
     assert renditions["webp"][0][0].endswith("-400.webp") and renditions["fallback"][0][0].endswith("-400.jpg")
 
 
-def test_small_images_are_never_enlarged(make_article):
-    article = make_article()
-    article.lead_image.save("small.png", clean_upload(image_file("PNG", (600, 300), "small.png")), save=True)
-    assert [w for _, w in make_renditions(article.lead_image)["webp"]] == [400, 600]
+def test_small_images_are_never_enlarged(library_image):
+    image = library_image(size=(600, 300))
+    assert [w for _, w in image.renditions["webp"]] == [400, 600]
+    assert image.renditions["crops"]["16:9"]["width"] <= 600
 
 
-def test_admin_upload_makes_renditions_and_srcset(staff_client, client, section):
-    upload = image_file("JPEG", (1800, 1200))
-    response = staff_client.post(
-        "/admin/articles/article/add/",
-        {
-            "title": "With a picture", "slug": "with-a-picture", "standfirst": "s", "body": "b", "category": section.pk,
-            "byline": "", "language": "en", "status": "published", "publish_at_0": "", "publish_at_1": "",
-            "unpublish_at_0": "", "unpublish_at_1": "", "lead_image": upload, "lead_image_alt": "Harbour at dusk",
-            "lead_image_caption": "", "lead_image_credit": "", **NO_CORRECTIONS, "new_tags": "",
-        },
-    )
+def stored_picture(url):
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(url.removeprefix(default_storage.base_url)) as handle:
+        return Image.open(io.BytesIO(handle.read()))
+
+
+@pytest.mark.parametrize("ratio, expected", [("16:9", (1200, 675)), ("4:3", (1200, 900)), ("1:1", (1000, 1000))])
+def test_fixed_ratio_crops_have_their_ratio(library_image, ratio, expected):
+    crop = library_image(size=(2400, 1000)).renditions["crops"][ratio]
+    assert (crop["width"], crop["height"]) == expected
+    assert stored_picture(crop["url"]).size == expected
+
+
+@pytest.mark.parametrize(
+    "size, ratio, focal, box",
+    [
+        ((2000, 1000), (1, 1), (0.5, 0.5), (500, 0, 1500, 1000)),
+        ((2000, 1000), (1, 1), (0.9, 0.5), (1000, 0, 2000, 1000)),  # pushed against the right edge
+        ((2000, 1000), (1, 1), (0.0, 0.5), (0, 0, 1000, 1000)),
+        ((1000, 2000), (16, 9), (0.5, 0.1), (0, 0, 1000, 562)),  # a face near the top of a tall picture
+        ((1000, 2000), (16, 9), (0.5, 0.5), (0, 719, 1000, 1281)),
+        ((1600, 900), (16, 9), (0.2, 0.8), (0, 0, 1600, 900)),  # already the ratio: the whole picture
+    ],
+)
+def test_crops_keep_the_focal_point_as_central_as_the_edges_allow(size, ratio, focal, box):
+    assert crop_box(*size, ratio, *focal) == box
+
+
+def red_dot_picture(size, dot):
+    """A white picture with a red square at ``dot`` (fractions): where the focal point should be."""
+    picture = Image.new("RGB", size, "white")
+    x, y = round(dot[0] * size[0]), round(dot[1] * size[1])
+    picture.paste((255, 0, 0), (x - 20, y - 20, x + 20, y + 20))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return SimpleUploadedFile("dot.png", buffer.getvalue())
+
+
+def test_moving_the_focal_point_in_the_admin_remakes_the_crops_around_it(staff_client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    upload = red_dot_picture((3000, 1000), (0.9, 0.5))
+    response = staff_client.post("/admin/articles/image/add/", {
+        "file": upload, "alt": "A red dot", "caption": "", "credit": "", "focal_x": "0.5", "focal_y": "0.5"})
+    assert response.status_code == 302, parse_html(response.content).find("ul", class_="errorlist")
+    image = ImageModel.objects.get(alt="A red dot")
+    square = stored_picture(image.renditions["crops"]["1:1"]["url"]).convert("RGB")
+    assert (255, 0, 0) not in {square.getpixel((x, 500)) for x in range(0, 1000, 10)}  # centred: no dot
+    webp_before = image.renditions["webp"]
+    response = staff_client.post(f"/admin/articles/image/{image.pk}/change/", {
+        "alt": "A red dot", "caption": "", "credit": "", "focal_x": "0.9", "focal_y": "0.5"})
+    assert response.status_code == 302, parse_html(response.content).find("ul", class_="errorlist")
+    image.refresh_from_db()
+    square = stored_picture(image.renditions["crops"]["1:1"]["url"]).convert("RGB")
+    assert (255, 0, 0) in {square.getpixel((x, 500)) for x in range(0, 1000, 10)}
+    assert image.renditions["webp"] == webp_before  # free-width copies do not depend on the focal point
+
+
+def test_image_upload_through_the_library_makes_renditions_and_the_article_shows_them(
+    staff_client, client, section, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    response = staff_client.post("/admin/articles/image/add/", {
+        "file": image_file("JPEG", (1800, 1200)), "alt": "Harbour at dusk", "caption": "The port of Ningbo.",
+        "credit": "Wire photo", "focal_x": "0.5", "focal_y": "0.5"})
     assert response.status_code == 302
+    image = ImageModel.objects.get(alt="Harbour at dusk")
+    response = staff_client.post("/admin/articles/article/add/", {
+        "title": "With a picture", "slug": "with-a-picture", "standfirst": "s", "body": "b", "category": section.pk,
+        "byline": "", "language": "en", "status": "published", "publish_at_0": "", "publish_at_1": "",
+        "unpublish_at_0": "", "unpublish_at_1": "", "lead_image": image.pk, **NO_CORRECTIONS, "new_tags": "",
+    })
+    assert response.status_code == 302, parse_html(response.content).find("ul", class_="errorlist")
     article = Article.objects.get(slug="with-a-picture")
     staff_client.logout()
     document = parse_html(client.get(article.get_absolute_url()).content)
-    picture = document.find("figure", class_="lead-image").find("picture")
-    webp = picture.find("source", type="image/webp").attrs["srcset"]
+    figure = document.find("figure", class_="lead-image")
+    webp = figure.find("source", type="image/webp").attrs["srcset"]
     assert [part.split()[-1] for part in webp.split(", ")] == ["400w", "800w", "1600w"]
-    img = picture.find("img")
+    img = figure.find("img")
     assert (img.attrs["width"], img.attrs["height"], img.attrs["alt"]) == ("1800", "1200", "Harbour at dusk")
+    assert "loading" not in img.attrs  # the lead image is at the top: loaded at once
+    assert figure.find("figcaption").text() == "The port of Ningbo. Wire photo"
+    og = {m.attrs["property"]: m.attrs["content"] for m in document.find_all("meta") if "property" in m.attrs}
+    assert og["og:image"].endswith(image.renditions["crops"]["16:9"]["url"])
+    assert (og["og:image:width"], og["og:image:height"]) == ("1200", "675")
 
 
-def test_admin_refuses_a_bomb_with_a_form_error(staff_client, section, settings):
+def test_the_library_refuses_a_bomb_with_a_form_error(staff_client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.NEWSROOM_MAX_IMAGE_PIXELS = 10**10
-    response = staff_client.post(
-        "/admin/articles/article/add/",
-        {
-            "title": "Bomb", "slug": "bomb", "standfirst": "s", "body": "b", "category": section.pk, "byline": "",
-            "language": "en", "status": "draft", "publish_at_0": "", "publish_at_1": "", "unpublish_at_0": "",
-            "unpublish_at_1": "", "lead_image": image_file("PNG", (20000, 10000), "bomb.png", mode="1"),
-            "lead_image_alt": "x", "lead_image_caption": "", "lead_image_credit": "", **NO_CORRECTIONS, "new_tags": "",
-        },
-    )
+    response = staff_client.post("/admin/articles/image/add/", {
+        "file": image_file("PNG", (20000, 10000), "bomb.png", mode="1"), "alt": "x", "caption": "", "credit": "",
+        "focal_x": "0.5", "focal_y": "0.5"})
     assert response.status_code == 200
     errors = parse_html(response.content).find("ul", class_="errorlist")
     assert "decompression bomb" in errors.text()
-    assert not Article.objects.filter(slug="bomb").exists()
+    assert not ImageModel.objects.exists()
 
 
-def test_admin_requires_alt_text_with_an_image(staff_client, section):
-    response = staff_client.post(
-        "/admin/articles/article/add/",
-        {
-            "title": "No alt", "slug": "no-alt", "standfirst": "s", "body": "b", "category": section.pk, "byline": "",
-            "language": "en", "status": "draft", "publish_at_0": "", "publish_at_1": "", "unpublish_at_0": "",
-            "unpublish_at_1": "", "lead_image": image_file(), "lead_image_alt": "", "lead_image_caption": "",
-            "lead_image_credit": "", **NO_CORRECTIONS, "new_tags": "",
-        },
-    )
+def test_the_library_requires_alt_text(staff_client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    response = staff_client.post("/admin/articles/image/add/", {
+        "file": image_file(), "alt": "", "caption": "", "credit": "", "focal_x": "0.5", "focal_y": "0.5"})
     assert response.status_code == 200
-    assert "Describe the image" in parse_html(response.content).find("ul", class_="errorlist").text()
+    assert parse_html(response.content).find("ul", class_="errorlist") is not None
+    assert not ImageModel.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -168,10 +168,10 @@ def test_oversized_and_unreadable_paths_fail_cleanly(tmp_path):
     assert "cannot read" in report.results[1].message
 
 
-def test_changed_file_updates_its_article_and_keeps_editorial_changes(tmp_path):
+def test_changed_file_updates_its_article_and_keeps_editorial_changes(tmp_path, library_image):
     path = write(tmp_path, "a.txt", HEADER)
     article = Article.objects.get(pk=only_result(run(path)).article_id)
-    article.lead_image_caption = "Editor's caption"
+    article.lead_image = library_image("The editor's picture")
     article.people.add(Person.objects.get(slug="lu-su"))
     article.status = Article.Status.PUBLISHED
     article.save()
@@ -180,7 +180,7 @@ def test_changed_file_updates_its_article_and_keeps_editorial_changes(tmp_path):
     article.refresh_from_db()
     assert (result.outcome, result.article_id) == ("updated", article.pk)
     assert article.paragraphs[-1] == "Body two, corrected."
-    assert article.lead_image_caption == "Editor's caption"
+    assert article.lead_image.alt == "The editor's picture"
     assert article.status == Article.Status.PUBLISHED
     assert "Lu Su" in {p.name for p in article.people.all()}
     assert Article.objects.count() == 1

@@ -123,12 +123,12 @@ def test_paragraphs_split_on_blank_lines(make_article):
     assert article.paragraphs == ["One.", "Two still two.", "Three."]  # a line break inside a paragraph is a space
 
 
-def test_lead_image_needs_alt_text(make_article):
-    article = make_article()
-    article.lead_image = "article/x.jpg"
+def test_a_library_image_needs_alt_text(library_image):
+    image = library_image()
+    image.alt = "   "
     with pytest.raises(ValidationError) as excinfo:
-        article.full_clean()
-    assert "lead_image_alt" in excinfo.value.message_dict
+        image.full_clean()
+    assert "alt" in excinfo.value.message_dict
 
 
 def test_unpublish_time_must_follow_publish_time(make_article):

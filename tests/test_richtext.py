@@ -48,6 +48,12 @@ EVERY_ELEMENT = (
 )
 
 
+@pytest.mark.parametrize("intake", [None, lambda src: None], ids=["stored", "from-the-editor"])
+def test_no_attribute_outside_the_allow_list_survives_not_even_title_or_lang(intake):
+    given = '<p title="t" lang="en" dir="rtl"><a href="https://a.example/" title="x" target="_blank">a</a></p>'
+    assert richtext.clean(given, image_id_for=intake) == '<p><a href="https://a.example/">a</a></p>'
+
+
 def test_the_allowed_structure_survives_as_it_is():
     assert richtext.clean(EVERY_ELEMENT) == EVERY_ELEMENT
 
@@ -96,6 +102,12 @@ def test_hostile_bodies_through_the_admin_form_are_inert_everywhere(staff_client
         data = form_data(Article(title=f"Hostile {i}", slug=f"hostile-{i}", standfirst="S.", body=body, category=section,
                                  status="published", language="en"), base_version="")
         response = staff_client.post("/admin/articles/article/add/", data)
+        if not richtext.plain_text(richtext.clean(body)).strip():
+            # Nothing of it is allowed: the form says so, and nothing is saved.
+            assert response.status_code == 200, body
+            assert "no text the newsroom keeps" in parse_html(response.content).find("ul", class_="errorlist").text()
+            assert not Article.objects.filter(slug=f"hostile-{i}").exists()
+            continue
         assert response.status_code == 302, body
         article = Article.objects.get(slug=f"hostile-{i}")
         assert article.body == richtext.clean(article.body)  # stored clean
@@ -109,7 +121,7 @@ def test_hostile_bodies_through_the_orm_pending_changes_and_preview_are_inert(me
     editor = member("Editor")
     live = make_article("Live")
     change = f"/admin/articles/article/{live.pk}/change/"
-    response = editor.post(change, form_data(live, body="<p>" + "".join(MUTATIONS) + "</p>", keep_live_version="on"))
+    response = editor.post(change, form_data(live, body="<p>Rework. " + "".join(MUTATIONS) + "</p>", keep_live_version="on"))
     assert response.status_code == 302
     live.refresh_from_db()
     assert live.pending_changes["body"] == richtext.clean(live.pending_changes["body"])
@@ -128,7 +140,7 @@ def test_a_hostile_revision_is_cleaned_when_it_is_restored(staff_client, make_ar
         article.save()
     version = Version.objects.get_for_object(article).first()
     data = json.loads(version.serialized_data)
-    data[0]["fields"]["body"] = "<p>" + "".join(MUTATIONS) + "</p>"  # a revision written before the allow-list, or tampered with
+    data[0]["fields"]["body"] = "<p>Old text. " + "".join(MUTATIONS) + "</p>"  # a revision written before the allow-list, or tampered with
     version.serialized_data = json.dumps(data)
     version.save()
     url = f"/admin/articles/article/{article.pk}/history/{version.pk}/"

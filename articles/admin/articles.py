@@ -13,13 +13,13 @@ from django.views.decorators.csrf import csrf_exempt
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from ..images import update_renditions
 from ..models import Article, Correction
 from ..publishing import rules, workflow
 from ..publishing.previews import PREVIEW_DRAFT, preview_kind, preview_url
 from . import views
 from .filters import QualityFlagFilter, StateFilter
 from .forms import ArticleAdminForm
+from .media import small_url
 
 
 class CorrectionInline(admin.StackedInline):
@@ -34,11 +34,11 @@ class ArticleAdmin(VersionAdmin):
     inlines = (CorrectionInline,)
     list_display = ("title", "category", "state", "publish_at", "updated_at", "thumbnail")
     list_filter = (StateFilter, "status", "category", "tags", QualityFlagFilter, "language")
-    list_select_related = ("category",)
+    list_select_related = ("category", "lead_image")
     search_fields = ("title", "standfirst", "byline", "source_name")
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("category", "people", "organizations")
+    autocomplete_fields = ("category", "people", "organizations", "lead_image")
     actions = ["publish", "publish_pending", "unpublish", "revoke_previews"]
     readonly_fields = ("created_at", "updated_at", "source_name", "source_checksum", "quality_flags", "image_preview",
                        "share_preview", "version", "pending_summary")
@@ -49,7 +49,8 @@ class ArticleAdmin(VersionAdmin):
         (None, {"fields": ("title", "slug", "standfirst", "body", "category", "byline", "language", "base_version")}),
         ("Publishing", {"fields": ("status", "publish_at", "unpublish_at", "keep_live_version", "pending_publish_at",
                                    "pending_summary", "share_preview")}),
-        ("Lead image", {"fields": ("lead_image", "image_preview", "lead_image_alt", "lead_image_caption", "lead_image_credit")}),
+        ("Lead image", {"fields": ("lead_image", "image_preview"),
+                        "description": "Chosen from the media library (Images), which holds its alt text, caption and credit."}),
         ("Tags and mentions", {"fields": ("tags", "new_tags", "people", "organizations")}),
         ("Import", {"classes": ("collapse",), "fields": ("source_name", "source_checksum", "quality_flags", "version", "created_at", "updated_at")}),
     )
@@ -112,11 +113,6 @@ class ArticleAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         workflow.save_edit(obj, request.user, keep_live=form.cleaned_data.get("keep_live_version"))
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if "lead_image" in form.changed_data:
-            update_renditions(form.instance)
-
     @admin.display(description="state", ordering="status")
     def state(self, article):
         label = article.state_label
@@ -130,13 +126,16 @@ class ArticleAdmin(VersionAdmin):
     def thumbnail(self, article):
         if not article.lead_image:
             return ""
-        return format_html('<img src="{}" alt="{}" width="64" style="height:auto">', article.lead_image.url, article.lead_image_alt)
+        return format_html('<img src="{}" alt="{}" width="64" style="height:auto">', small_url(article.lead_image), article.lead_image.alt)
 
     @admin.display(description="current image")
     def image_preview(self, article):
         if not article.lead_image:
             return "No image yet."
-        return format_html('<img src="{}" alt="{}" style="max-width:320px;height:auto">', article.lead_image.url, article.lead_image_alt)
+        image = article.lead_image
+        return format_html('<img src="{}" alt="{}" style="max-width:320px;height:auto"><p>{} <a href="{}">Edit in the library</a></p>',
+                           small_url(image, widest=True), image.alt, image.credit,
+                           reverse("admin:articles_image_change", args=[image.pk]))
 
     @admin.display(description="pending changes")
     def pending_summary(self, article):

@@ -3,7 +3,6 @@
 from django.contrib import admin
 
 from ..models import Organization, OrganizationAlias, Person, PersonAlias, Role
-from .forms import PersonAdminForm
 
 
 class PersonAliasInline(admin.TabularInline):
@@ -42,8 +41,8 @@ class WithAliases(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(WithAliases):
-    form = PersonAdminForm
     list_display = ("name", "job_title", "alias_list")
+    autocomplete_fields = ("photo",)
     search_fields = ("name", "aliases__name", "job_title")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (PersonAliasInline, PersonRoleInline)

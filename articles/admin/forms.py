@@ -1,15 +1,18 @@
-"""The admin's forms: the article form with tags, image checks and the no-lost-edit check; the import form."""
+"""The admin's forms: the article form with tags, the body editor and the no-lost-edit check; the library's
+image form with its upload checks; the import form."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelectMultiple
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import Resolver404, resolve, reverse
+from django.utils.html import escape
 from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.models import Tag
 
 from .. import richtext
 from ..images import clean_upload
-from ..models import Article, Person
+from ..models import Article, Image
 from ..publishing.workflow import edit_conflict
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -21,8 +24,41 @@ BODY_EDITOR = {
         "BulletList": True, "OrderedList": True, "ListItem": True, "Blockquote": True,
         "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
         "Table": True, "TableRow": True, "TableHeader": True, "TableCell": True,
+        "Figure": True, "Image": True, "Caption": True,
     }
 }
+
+
+def body_editor_config():
+    """The editor's configuration: "Insert figure" browses the media library (an admin URL, known once URLs load)."""
+    extensions = {**BODY_EDITOR["extensions"], "Figure": {"pickerUrl": reverse("admin:articles_image_pick")}}
+    return {**BODY_EDITOR, "extensions": extensions}
+
+
+def image_id_for(src):
+    """The library image an editor's figure shows: its ``<img>`` is the image's admin preview (see admin/media.py)."""
+    try:
+        match = resolve(src.split("?", 1)[0].split("#", 1)[0])
+    except Resolver404:
+        return None
+    return match.kwargs.get("object_id") if match.url_name == "articles_image_preview" else None
+
+
+def editor_html(body):
+    """A stored body as the editor shows it: each library figure with its image's admin preview inside."""
+    if "<figure" not in body:
+        return body
+    ids = richtext.figure_ids(body)
+    alts = dict(Image.objects.filter(pk__in=ids).values_list("pk", "alt"))
+
+    def figure(image_id, caption_html, position):
+        if image_id not in alts:
+            return None
+        src = reverse("admin:articles_image_preview", args=[image_id])
+        caption = f"<figcaption>{caption_html}</figcaption>" if caption_html else ""
+        return f'<figure data-image-id="{image_id}"><img src="{src}" alt="{escape(alts[image_id])}">{caption}</figure>'
+
+    return richtext.replace_figures(body, figure)
 
 
 def checked_image(value):
@@ -41,9 +77,6 @@ class ArticleAdminForm(forms.ModelForm):
         widget=AutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
         help_text="Start typing to find an existing tag.",
     )
-    # A plain file field: Pillow's checks in images.py give clearer messages
-    # (bomb, SVG, size) than the generic "Upload a valid image".
-    lead_image = forms.FileField(required=False, widget=AdminFileWidget, help_text="JPEG, PNG, WebP or GIF.")
     new_tags = forms.CharField(
         required=False,
         label="New tags",
@@ -61,24 +94,32 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"
-        widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "body" in self.fields:  # not when the form is read-only (a Writer viewing a published article)
+            self.fields["body"].widget = AdminProseEditorWidget(config=body_editor_config(), preset="configurable")
         if self.instance.pk:
             self.fields["base_version"].initial = self.instance.version
         if self.instance.pending_changes:
             # Editors carry on with the rework, not the live text.
             for name in Article.PENDING_FIELDS:
-                if name in self.instance.pending_changes and name in self.fields:
-                    self.initial[name] = self.instance.pending_changes[name]
+                field = name.removesuffix("_id")  # lead_image_id is kept; the form's field is lead_image
+                if name in self.instance.pending_changes and field in self.fields:
+                    self.initial[field] = self.instance.pending_changes[name]
             self.fields["keep_live_version"].initial = True
         if self.initial.get("body"):
             # Bodies from before rich text, and bulk imports, are plain text: the editor gets their paragraphs.
-            self.initial["body"] = richtext.clean(self.initial["body"])
+            self.initial["body"] = editor_html(richtext.clean(self.initial["body"]))
 
-    def clean_lead_image(self):
-        return checked_image(self.cleaned_data.get("lead_image"))
+    def clean_body(self):
+        # The editor's figures hold the library image's preview; stored, they refer to the image by its id.
+        body = richtext.clean(self.cleaned_data.get("body", ""), image_id_for=image_id_for)
+        if not richtext.plain_text(body).strip() and not richtext.figure_ids(body):
+            raise forms.ValidationError(
+                "The body holds no text the newsroom keeps: scripts, styles, images not chosen from the library "
+                "and other elements outside the allowed structure are removed.", code="empty_after_cleaning")
+        return body
 
     def clean(self):
         cleaned = super().clean()
@@ -103,15 +144,17 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
-class PersonAdminForm(forms.ModelForm):
-    photo = forms.FileField(required=False, widget=AdminFileWidget, help_text="JPEG, PNG, WebP or GIF.")
+class ImageAdminForm(forms.ModelForm):
+    # A plain file field: Pillow's checks in images.py give clearer messages
+    # (bomb, SVG, size) than the generic "Upload a valid image".
+    file = forms.FileField(widget=AdminFileWidget, help_text="JPEG, PNG, WebP or GIF; metadata is removed.")
 
     class Meta:
-        model = Person
+        model = Image
         fields = "__all__"
 
-    def clean_photo(self):
-        return checked_image(self.cleaned_data.get("photo"))
+    def clean_file(self):
+        return checked_image(self.cleaned_data.get("file"))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

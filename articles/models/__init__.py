@@ -3,6 +3,7 @@
 * ``categories``: sections and their slug paths; ``tree``: the category tree a page reads once
 * ``articles``: Article (``Article.objects.published()``), Correction, SearchEntry
 * ``entities``: Person, Organization, their aliases, Role
+* ``media``: the media library's Image and where each is used (ImageUse)
 * ``paths``: OldPath, addresses that answer with a 301
 * ``site``: SiteState, the page cache's content generation
 * ``uploads``: where uploaded files go
@@ -15,12 +16,13 @@ cache through the receivers in ``articles.signals``.
 from .articles import Article, ArticleQuerySet, Correction, SearchEntry
 from .categories import Category, slug_path_url
 from .entities import Alias, Organization, OrganizationAlias, Person, PersonAlias, Role
+from .media import Image, ImageUse
 from .paths import OldPath
 from .site import SiteState
 from .tree import CategoryTree
 from .uploads import upload_path
 
 __all__ = [
-    "Alias", "Article", "ArticleQuerySet", "Category", "CategoryTree", "Correction", "OldPath", "Organization",
+    "Alias", "Article", "ArticleQuerySet", "Category", "CategoryTree", "Correction", "Image", "ImageUse", "OldPath", "Organization",
     "OrganizationAlias", "Person", "PersonAlias", "Role", "SearchEntry", "SiteState", "slug_path_url", "upload_path",
 ]

@@ -14,7 +14,7 @@ from ..slugs import unique_slug
 from .categories import Category, slug_path_url
 from .entities import Organization, Person
 from .paths import OldPath
-from .uploads import upload_path
+from .media import Image, ImageUse
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -35,7 +35,7 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of teasers needs, fetched in one query: no body, which can be long."""
         return (
             self.select_related("category")
-            .defer("body", "quality_flags", "source_checksum", "lead_image_renditions")
+            .defer("body", "quality_flags", "source_checksum")
             .order_by("-publish_at", "-pk")
         )
 
@@ -77,11 +77,10 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    lead_image = models.ImageField(upload_to=upload_path, blank=True)
-    lead_image_alt = models.CharField("alt text", max_length=300, blank=True)
-    lead_image_caption = models.CharField("caption", max_length=500, blank=True)
-    lead_image_credit = models.CharField("credit", max_length=300, blank=True)
-    lead_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    lead_image = models.ForeignKey(
+        Image, null=True, blank=True, related_name="+", on_delete=models.PROTECT,
+        help_text="Chosen from the media library, which holds its alt text, caption and credit.",
+    )
     # One more than the stored version at every save (see save()); a save based on an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     # Rework of a live article, kept aside until an editor publishes it; readers see the live text.
@@ -131,7 +130,7 @@ class Article(models.Model):
     def get_absolute_url(self):
         return slug_path_url(f"{self.category.path}/{self.slug}")
 
-    PENDING_FIELDS = ("title", "standfirst", "body", "byline", "lead_image_alt", "lead_image_caption", "lead_image_credit")
+    PENDING_FIELDS = ("title", "standfirst", "body", "byline", "lead_image_id")
 
     def with_pending_changes(self):
         """This article as it will read once its pending changes are published (not saved)."""
@@ -183,8 +182,6 @@ class Article(models.Model):
 
     def clean(self):
         errors = {}
-        if self.lead_image and not self.lead_image_alt.strip():
-            errors["lead_image_alt"] = "Describe the image for readers who cannot see it."
         if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
             errors["unpublish_at"] = "The unpublish time must come after the publish time."
         if self.category_id and self.slug and Category.objects.filter(parent_id=self.category_id, slug=self.slug).exists():
@@ -221,6 +218,31 @@ class Article(models.Model):
                 if before["status"] != self.status:
                     self.revoke_previews()  # a link made for the draft must not outlive it, nor show a takedown
             super().save(*args, **kwargs)
+            self.record_image_uses()
+
+    def body_image_ids(self):
+        """Library images the body (and any pending rework's body) shows as figures."""
+        ids = richtext.figure_ids(self.body)
+        if self.pending_changes and self.pending_changes.get("body"):
+            ids |= richtext.figure_ids(self.pending_changes["body"])
+        return ids
+
+    def record_image_uses(self):
+        """Keep the library's record of where its images are used in step with this article (same transaction).
+
+        An image a body names that is not in the library is not recorded; the body's figure renders as nothing.
+        """
+        wanted = {(pk, ImageUse.Kind.BODY) for pk in Image.objects.filter(pk__in=self.body_image_ids()).values_list("pk", flat=True)}
+        pending_lead = (self.pending_changes or {}).get("lead_image_id")
+        for lead in {self.lead_image_id, pending_lead} - {None}:
+            wanted.add((lead, ImageUse.Kind.LEAD))
+        stored = set(ImageUse.objects.filter(article=self).values_list("image_id", "kind"))
+        if stored - wanted:
+            gone = Q()
+            for pk, kind in stored - wanted:
+                gone |= Q(image_id=pk, kind=kind)
+            ImageUse.objects.filter(gone, article=self).delete()
+        ImageUse.objects.bulk_create([ImageUse(article=self, image_id=pk, kind=kind) for pk, kind in wanted - stored])
 
 
 class Correction(models.Model):

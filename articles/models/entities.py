@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from .uploads import upload_path
 
 
 class Alias(models.Model):
@@ -29,8 +28,10 @@ class Person(models.Model):
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     job_title = models.CharField(max_length=300, blank=True)
     bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to=upload_path, blank=True)
-    photo_alt = models.CharField("photo alt text", max_length=300, blank=True)
+    photo = models.ForeignKey(
+        "articles.Image", null=True, blank=True, related_name="+", on_delete=models.PROTECT,
+        help_text="Chosen from the media library.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -41,10 +42,6 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:person", kwargs={"slug": self.slug})
-
-    def clean(self):
-        if self.photo and not self.photo_alt.strip():
-            raise ValidationError({"photo_alt": "Describe the photo for readers who cannot see it."})
 
 
 class PersonAlias(Alias):

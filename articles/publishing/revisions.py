@@ -21,9 +21,6 @@ COMPARED_FIELDS = [
     ("publish_at", "Publish time"),
     ("unpublish_at", "Unpublish time"),
     ("lead_image", "Lead image"),
-    ("lead_image_alt", "Alt text"),
-    ("lead_image_caption", "Caption"),
-    ("lead_image_credit", "Credit"),
     ("people", "People"),
     ("organizations", "Organisations"),
 ]
@@ -49,7 +46,7 @@ def current_fields(article):
     data["category"] = article.category_id
     data["people"] = sorted(article.people.values_list("pk", flat=True)) if article.pk else []
     data["organizations"] = sorted(article.organizations.values_list("pk", flat=True)) if article.pk else []
-    data["lead_image"] = article.lead_image.name if article.lead_image else ""
+    data["lead_image"] = article.lead_image_id
     return data
 
 
@@ -58,8 +55,7 @@ def field_dict(version):
     data["category"] = data.pop("category_id", data.get("category"))
     for name in ("people", "organizations"):
         data[name] = sorted(data.get(name) or [])
-    image = data.get("lead_image")
-    data["lead_image"] = getattr(image, "name", image) or ""
+    data["lead_image"] = data.pop("lead_image_id", data.get("lead_image"))
     return comparable(data)
 
 

@@ -56,3 +56,9 @@ def may_preview(user):
     """May ``user`` read drafts on the public pages (as a marked preview)?"""
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff
                 and user.has_perm(PREVIEW_PERMISSION))
+
+
+def may_change_image(user, shown_to_readers):
+    """May ``user`` change or delete a library image? One that published articles or people's pages show
+    is part of what readers see, so it needs an editor, like the articles themselves."""
+    return not shown_to_readers or can_publish(user)

@@ -65,7 +65,7 @@ def edit_conflict(article, base_version, submitted):
         mine["category"] = getattr(mine.get("category"), "pk", mine.get("category"))
         for name in ("people", "organizations"):
             mine[name] = sorted(getattr(x, "pk", x) for x in (mine.get(name) or []))
-        mine["lead_image"] = getattr(mine.get("lead_image"), "name", mine.get("lead_image")) or ""
+        mine["lead_image"] = getattr(mine.get("lead_image"), "pk", mine.get("lead_image"))
         changed = changed_fields(saved, mine)
     who = ""
     if newest is not None:
