@@ -1,0 +1,18 @@
+"""Indexes for search and the admin at 100,000 articles."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('articles', '0008_body_as_rich_text'),
+        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name='article',
+            index=models.Index(fields=['id', 'status', 'publish_at', 'unpublish_at'], name='article_visible_by_id'),
+        ),
+    ]
