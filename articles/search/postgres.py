@@ -34,6 +34,15 @@ def tsquery(query, weight=""):
     return " & ".join(f"{text}:{'*' if prefix else ''}{weight}" if prefix or weight else text for text, prefix in quoted)
 
 
+def matching_sql(query, limit):
+    """(sql, params) selecting the ids of the newest ``limit`` articles, whatever their status, that match; None for no terms."""
+    expression = tsquery(query)
+    if not expression:
+        return None
+    sql = f"SELECT article_id FROM {TABLE} WHERE document @@ to_tsquery('simple', %s) ORDER BY article_id DESC LIMIT %s"
+    return sql, [expression, limit]
+
+
 def candidates(query, published, ranked, counted):
     """The newest matches, each list stopping at its bound.
 

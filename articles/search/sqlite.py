@@ -35,6 +35,14 @@ def match_expression(query):
     return " AND ".join(text + "*" if prefix else text for text, prefix in quoted)
 
 
+def matching_sql(query, limit):
+    """(sql, params) selecting the ids of the newest ``limit`` articles, whatever their status, that match; None for no terms."""
+    expression = match_expression(query)
+    if not expression:
+        return None
+    return f"SELECT rowid FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s)", [expression, limit]
+
+
 def candidates(query, published, ranked, counted):
     """The newest matches, from the index in rowid order, each list stopping at its bound.
 
