@@ -64,11 +64,10 @@ django.setup()
 from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 from articles.models import Article, Category
 from admin_scale import views
-setup_test_environment()
 connection.force_debug_cursor = True  # query times, for the SQL column
 user = User.objects.create_user("bench-editor", password="x", is_staff=True)
 user.groups.add(Group.objects.get(name="Editor"))

@@ -15,8 +15,9 @@ and runs wrk (2 threads, 16 connections) on:
 
 Prints req/s, p50 and p99 (wrk's, so with 16 connections queueing on 2 workers),
 errors, and search req/s as a share of the article page's. Then one client in
-process (Django's test client, no queueing) times 300 random queries of each
-kind and prints p50 and p99 of the time per request.
+process (Django's test client, no queueing) times --samples random queries of
+each kind and prints p50 and p99 of the time per request. With --admin it then
+times the admin views on the same database, as bench/admin_scale.py does.
 """
 
 import argparse
@@ -35,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+from admin_scale import IN_PROCESS as IN_PROCESS_ADMIN  # noqa: E402
 from search_data import common_words, rare_words  # noqa: E402
 
 PORT = 8400
@@ -73,11 +75,11 @@ def wrk(url, duration, paths_file=None):
     return rps, pct(50), pct(99), (int(bad.group(1)) if bad else 0) + (sum(map(int, errors.groups())) if errors else 0)
 
 
-def wait_for(url, timeout=60):
+def wait_for(url, timeout=180):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        try:
-            return urllib.request.urlopen(url, timeout=5).read().decode()
+        try:  # after a load run the workers may still be draining its queue
+            return urllib.request.urlopen(url, timeout=60).read().decode()
         except Exception:
             time.sleep(0.3)
     raise RuntimeError(f"{url} did not answer")
@@ -87,8 +89,6 @@ IN_PROCESS = """
 import json, sys, time, django
 django.setup()
 from django.test import Client
-from django.test.utils import setup_test_environment
-setup_test_environment()
 client = Client()
 out = {}
 for kind, qs in json.load(sys.stdin).items():
@@ -104,7 +104,7 @@ print(json.dumps(out))
 """
 
 
-def bench(count, duration, env_base):
+def bench(count, duration, env_base, samples=200, admin=False):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         env = {**env_base, "NEWSROOM_DATA_DIR": str(tmp / "data"), "DJANGO_DEBUG": "", "NEWSROOM_LOG_LEVEL": "WARNING",
@@ -143,22 +143,29 @@ def bench(count, duration, env_base):
         print(f"{'page':14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'÷ article':>10}")
         for label, (rps, p50, p99, failures) in rows.items():
             print(f"{label:14} {rps:8.0f} {p50:8.1f} {p99:8.1f} {failures:7d} {rps / baseline:10.2f}", flush=True)
-        sample = {kind: queries(kind, 300, seed=5) for kind in ("common", "rare")}
+        sample = {kind: queries(kind, samples, seed=5) for kind in ("common", "rare")}
         result = subprocess.run([python, "-c", IN_PROCESS], input=json.dumps(sample), capture_output=True, text=True,
                                 env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}, cwd=ROOT, check=True)
         for kind, (p50, p99, worst) in json.loads(result.stdout).items():
-            print(f"one client, {kind:6}: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms (300 queries)", flush=True)
+            print(f"one client, {kind:6}: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms ({samples} queries)",
+                  flush=True)
+        if admin:
+            print("admin, same database (bench/admin_scale.py's measurement):", flush=True)
+            subprocess.run([python, "-c", IN_PROCESS_ADMIN, "5"], env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+                           cwd=ROOT, check=True)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per row")
+    parser.add_argument("--samples", type=int, default=200, help="queries of each kind timed in process")
+    parser.add_argument("--admin", action="store_true", help="then time the admin views on the same database")
     args = parser.parse_args()
     subprocess.run([str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
     print(time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), f"{os.cpu_count()} cores", flush=True)
     for count in args.articles:
-        bench(count, args.duration, dict(os.environ))
+        bench(count, args.duration, dict(os.environ), args.samples, args.admin)
 
 
 if __name__ == "__main__":

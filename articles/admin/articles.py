@@ -19,7 +19,7 @@ from ..publishing import rules, workflow
 from ..publishing.previews import PREVIEW_DRAFT, preview_kind, preview_url
 from ..search import matching
 from . import views
-from .dates import DateDrillChangeList
+from .changelist import ArticleChangeList
 from .filters import QualityFlagFilter, StateFilter, TagFilter
 from .paging import IdsFirstPaginator
 from .forms import ArticleAdminForm
@@ -64,7 +64,7 @@ class ArticleAdmin(VersionAdmin):
     # At 100,000 articles a LIKE over every row is seconds: the list's search
     # asks the full-text index (title, standfirst, body, tags, people; every
     # status) and matches an import's file name exactly. The date drill-down
-    # probes the publish time's index (admin/dates.py).
+    # probes the publish time's index (admin/changelist.py).
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
@@ -79,7 +79,7 @@ class ArticleAdmin(VersionAdmin):
         return IdsFirstPaginator(queryset, per_page, orphans, allow_empty_first_page, related=self.list_select_related)
 
     def get_changelist(self, request, **kwargs):
-        return DateDrillChangeList
+        return ArticleChangeList
 
     # Who may do what is articles/publishing/rules.py: a Writer cannot set the
     # status, and can neither change nor delete a published article. The

@@ -28,7 +28,7 @@ from . import postgres, sqlite
 from .passages import passage
 
 
-RANKED = 200
+RANKED = 100
 COUNTED = 1000
 
 
