@@ -29,7 +29,7 @@ from .passages import passage
 
 
 RANKED = 100
-COUNTED = 1000
+COUNTED = 500
 
 
 class ResultCount(int):

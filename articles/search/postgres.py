@@ -44,14 +44,17 @@ def matching_sql(query, limit):
 
 
 def candidates(query, published, ranked, counted):
-    """The newest matches, each list stopping at its bound.
+    """The newest matches, in one bounded walk.
 
-    Returns ([(id, score)] of the newest ``ranked`` title matches, the same of
-    all matches, [id] of the newest ``counted`` matches); a lower score is a
-    better match (minus ts_rank). Ordered by id with a LIMIT, the planner
-    either walks the primary key backwards and stops at the bound (a common
-    word) or takes the few GIN matches and sorts them (a rare one); ts_rank
-    is computed for the ranked rows only.
+    Returns ([(id, score)] of title matches, the same of the newest
+    ``ranked`` matches, [id] of the newest ``counted`` matches); a lower score
+    is a better match (minus ts_rank). Ordered by id with a LIMIT, the planner
+    either walks the primary key backwards and stops at ``counted`` matches (a
+    common word) or takes the few GIN matches and sorts them (a rare one).
+    Title matches are found among those ``counted`` (the weight-A part of
+    each tsvector: a separate ordered walk for them would read every row for
+    two common words that seldom share a title), the newest ``ranked`` of
+    them; ts_rank is computed for the ranked rows only.
     """
     expression = tsquery(query)
     if not expression:
@@ -59,16 +62,30 @@ def candidates(query, published, ranked, counted):
     compiler = published.query.get_compiler(connection=connection)
     visible_sql, visible_params = published.query.where.as_sql(compiler, connection)
     table = connection.ops.quote_name(published.model._meta.db_table)
-    rest = (
-        f"FROM {TABLE} e JOIN {table} ON {table}.id = e.article_id "
-        f"WHERE e.document @@ to_tsquery('simple', %s) AND {visible_sql} ORDER BY e.article_id DESC LIMIT %s"
-    )
-    scored = f"SELECT e.article_id, -ts_rank('{RANK_WEIGHTS}', e.document, to_tsquery('simple', %s)) {rest}"
-    title_expression = tsquery(query, "A")
+    sql = f"""
+        WITH newest AS MATERIALIZED (
+            SELECT e.article_id, e.document FROM {TABLE} e JOIN {table} ON {table}.id = e.article_id
+            WHERE e.document @@ to_tsquery('simple', %(query)s) AND {visible_sql}
+            ORDER BY e.article_id DESC LIMIT %(counted)s
+        ), flagged AS (
+            SELECT article_id, document, document @@ to_tsquery('simple', %(title)s) AS in_title,
+                   row_number() OVER (ORDER BY article_id DESC) AS position
+            FROM newest
+        ), numbered AS (
+            SELECT *, sum(in_title::int) OVER (ORDER BY article_id DESC) AS title_position FROM flagged
+        )
+        SELECT article_id, in_title AND title_position <= %(ranked)s, position <= %(ranked)s,
+               CASE WHEN position <= %(ranked)s OR (in_title AND title_position <= %(ranked)s)
+                    THEN -ts_rank('{RANK_WEIGHTS}', document, to_tsquery('simple', %(query)s)) END
+        FROM numbered ORDER BY article_id DESC
+    """
+    names = [f"visible_{i}" for i in range(len(visible_params))]
+    sql = sql.replace(visible_sql, visible_sql % tuple(f"%({n})s" for n in names)) if names else sql
+    params = {"query": expression, "title": tsquery(query, "A"), "counted": counted, "ranked": ranked,
+              **dict(zip(names, visible_params))}
     with connection.cursor() as cursor:
-        cursor.execute(scored, [title_expression, title_expression, *visible_params, ranked])
-        title = cursor.fetchall()
-        cursor.execute(scored, [expression, expression, *visible_params, ranked])
-        anywhere = cursor.fetchall()
-        cursor.execute(f"SELECT e.article_id {rest}", [expression, *visible_params, counted])
-        return title, anywhere, [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    title = [(pk, score) for pk, in_title, _, score in rows if in_title]
+    anywhere = [(pk, score) for pk, _, newest, score in rows if newest]
+    return title, anywhere, [row[0] for row in rows]
