@@ -343,8 +343,8 @@ class SearchResults(Paginator):
     def page(self, number):
         number = self.validate_number_format(number)
         offset = (number - 1) * self.per_page
-        total, hits = search.search(self.query, offset, self.per_page) if self.query else (0, [])
-        self.__dict__["count"] = total  # Paginator.count is a cached_property
+        self.total, hits = search.search(self.query, offset, self.per_page) if self.query else (search.ResultCount(0), [])
+        self.__dict__["count"] = self.total.reachable  # Paginator.count is a cached_property
         self.validate_number(number)
         return self._get_page(hits, number, self)
 

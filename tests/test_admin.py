@@ -171,3 +171,125 @@ def test_deleting_a_category_with_articles_is_refused_in_the_admin(staff_client,
     assert Category.objects.filter(pk=section.pk).exists()
     assert response.status_code == 200
     assert "Cannot delete" in parse_html(response.content).find("h1").text() or b"protected" in response.content
+
+
+# The article list at scale: what each view offers stays the same, its work stays bounded.
+
+def list_titles(document):
+    table = document.find("table", id="result_list")  # absent when nothing matches
+    return [th.text() for th in table.find_all("th", class_="field-title")] if table else []
+
+
+def date_links(document):
+    nav = document.find("nav", class_="toplinks")
+    return [a.text() for a in nav.find_all("a") if "date-back" not in (a.attrs.get("class") or "")]
+
+
+def test_date_drill_down_offers_the_years_months_and_days_that_hold_articles_without_a_scan(staff_client, make_article):
+    from datetime import datetime, timezone as tz
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_article("Spring 2022", publish_at=datetime(2022, 3, 9, 12, tzinfo=tz.utc))
+    make_article("Summer 2024", publish_at=datetime(2024, 7, 5, 12, tzinfo=tz.utc))
+    make_article("Late summer 2024", publish_at=datetime(2024, 8, 20, 12, tzinfo=tz.utc))
+    url = reverse("admin:articles_article_changelist")
+    with CaptureQueriesContext(connection) as queries:
+        document = parse_html(staff_client.get(url).content)
+    assert date_links(document) == ["2022", "2024"]
+    # Django's own drill-down truncates every row's date (DISTINCT django_datetime_trunc / DATE_TRUNC).
+    assert not [q["sql"] for q in queries.captured_queries if "trunc(" in q["sql"].lower()]
+    document = parse_html(staff_client.get(url, {"publish_at__year": "2024"}).content)
+    assert date_links(document) == ["July 2024", "August 2024"]
+    assert list_titles(document) == ["Late summer 2024", "Summer 2024"]
+    document = parse_html(staff_client.get(url, {"publish_at__year": "2024", "publish_at__month": "7"}).content)
+    assert date_links(document) == ["July 5"]
+    assert list_titles(document) == ["Summer 2024"]
+    assert staff_client.get(url, {"publish_at__year": "20x4"}).status_code == 302  # Django's own answer to a bad lookup (?e=1)
+
+
+def test_article_list_runs_the_same_queries_for_few_and_many_rows(staff_client, make_article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:articles_article_changelist")
+    counts = []
+    for total in (3, 12):
+        while Article.objects.count() < total:
+            make_article().tags.add(f"tag {Article.objects.count()}")
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_later_page_of_the_list_shows_the_next_articles_in_order(staff_client, make_article, monkeypatch):
+    from articles.admin.articles import ArticleAdmin
+
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+    made = [make_article(f"Story {i}") for i in range(5)]  # each a minute older than the one before
+    url = reverse("admin:articles_article_changelist")
+    assert list_titles(parse_html(staff_client.get(url, {"p": 2}).content)) == [made[2].title, made[3].title]
+    document = parse_html(staff_client.get(url, {"p": 3}).content)
+    assert list_titles(document) == [made[4].title]
+    link = document.find("table", id="result_list").find("th", class_="field-title").find("a")
+    assert link.attrs["href"].split("?")[0] == reverse("admin:articles_article_change", args=[made[4].pk])
+
+
+def test_list_search_uses_the_full_text_index_for_drafts_bodies_and_file_names(staff_client, make_article):
+    from django.db import transaction
+
+    from articles.search import index_articles
+
+    draft = make_article("Quiet headline", status=Article.Status.DRAFT, body="The Cainiao hub opened.")
+    imported = make_article("Imported", source_name="wire/0042.txt")
+    make_article("Other")
+    with transaction.atomic():
+        index_articles(list(Article.objects.all()))
+    url = reverse("admin:articles_article_changelist")
+    assert list_titles(parse_html(staff_client.get(url, {"q": "cainiao"}).content)) == [draft.title]
+    assert list_titles(parse_html(staff_client.get(url, {"q": "wire/0042.txt"}).content)) == [imported.title]
+    for hostile in ['"', "NEAR(a b)", "'; DROP TABLE articles_article; --", "x" * 2000]:
+        assert staff_client.get(url, {"q": hostile}).status_code == 200
+    assert Article.objects.count() == 3
+
+
+def test_list_search_shows_the_newest_matches_up_to_its_bound_and_says_so(staff_client, make_article, monkeypatch):
+    from django.db import transaction
+
+    import articles.admin.articles as article_admin
+    from articles.search import index_articles
+
+    monkeypatch.setattr(article_admin, "SEARCH_LIMIT", 2)
+    made = [make_article(f"Cainiao {i}") for i in range(3)]
+    with transaction.atomic():
+        index_articles(made)
+    document = parse_html(staff_client.get(reverse("admin:articles_article_changelist"), {"q": "cainiao"}).content)
+    assert sorted(list_titles(document)) == sorted(a.title for a in sorted(made, key=lambda a: -a.pk)[:2])
+    assert "Showing the 2 newest articles that match" in document.find("ul", class_="messagelist").text()
+
+
+def test_tag_filter_offers_recent_articles_tags_and_still_filters_by_any_tag(staff_client, make_article, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.admin import filters
+
+    monkeypatch.setattr(filters, "RECENT_ARTICLES", 1)
+    old = make_article("Old story", publish_at=timezone.now() - timedelta(days=30))
+    old.tags.add("archive")
+    make_article("New story").tags.add("fresh")
+    url = reverse("admin:articles_article_changelist")
+
+    def offered(document):
+        heading = [h for h in document.find_all("summary") if "tag" in h.text().lower()]
+        return [a.text() for a in heading[0].parent.find_all("a")][1:]  # after "All"
+
+    assert offered(parse_html(staff_client.get(url).content)) == ["fresh"]
+    archive = Tag.objects.get(name="archive")
+    document = parse_html(staff_client.get(url, {"tags__id__exact": archive.pk}).content)
+    assert "archive" in offered(document)  # the chosen tag is always shown
+    assert list_titles(document) == [old.title]
+    assert list_titles(parse_html(staff_client.get(url, {"tags__id__exact": "x"}).content)) == []

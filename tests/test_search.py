@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -136,3 +137,66 @@ def test_search_backend_matches_the_database():
     from articles.search import backend
 
     assert backend().__name__.endswith("postgres" if connection.vendor == "postgresql" else "sqlite")
+
+
+def test_results_rank_title_matches_first_then_text_rank_then_recency(client, indexed):
+    in_title = indexed("Cainiao opens hubs", standfirst="Logistics.", body="Warehouses.")
+    strong = indexed("Parcel volumes", standfirst="Cainiao counts parcels.", body="Cainiao again in the body.")
+    older_weak = indexed("Quarterly figures", standfirst="Figures.", body="Cainiao is mentioned once.")
+    newer_weak = indexed("Yearly figures", standfirst="Figures.", body="Cainiao is mentioned once.")
+    assert older_weak.pk < newer_weak.pk
+    assert result_titles(client, "cainiao") == [in_title.title, strong.title, newer_weak.title, older_weak.title]
+
+
+def test_an_old_title_match_ranks_first_even_beyond_the_ranked_window(client, indexed, monkeypatch):
+    import articles.search
+
+    monkeypatch.setattr(articles.search, "RANKED", 3)
+    old = indexed("Cainiao opens hubs", body="Logistics.")
+    for i in range(5):
+        indexed(f"Story {i}", body="Cainiao in the body only.")
+    titles = result_titles(client, "cainiao")
+    assert titles[0] == old.title and len(titles) == 3
+
+
+def test_count_is_exact_below_the_bound_and_about_beyond_it(client, indexed, monkeypatch, settings):
+    import articles.search
+
+    settings.NEWSROOM_PAGE_SIZE = 2
+    for i in range(12):
+        indexed(f"Cainiao story {i}")
+    indexed("Unrelated story")
+
+    def status(**params):
+        cache.clear()  # the page cache would answer with the page counted under the earlier bound
+        response = client.get("/search/", {"q": "cainiao", **params})
+        return response.status_code, response.status_code == 200 and parse_html(response.content).find("p", role="status").text()
+
+    monkeypatch.setattr(articles.search, "COUNTED", 20)
+    assert search("cainiao", 0, 2)[0] == 12 and search("cainiao", 0, 2)[0].exact
+    assert status()[1].startswith("12 results")
+    monkeypatch.setattr(articles.search, "COUNTED", 5)
+    monkeypatch.setattr(articles.search, "RANKED", 4)
+    total = search("cainiao", 0, 2)[0]
+    assert not total.exact and 10 <= total <= 14  # extrapolated from the five newest matches' ids
+    assert status()[1].startswith(f"About {total} results")
+    assert status(page=2)[0] == 200
+    assert status(page=3)[0] == 404  # only the ranked window can be paged through
+
+
+def test_the_backend_stops_at_its_bounds_however_many_articles_match(indexed):
+    from articles.search import backend
+
+    for i in range(8):
+        indexed(f"Cainiao story {i}", body="Cainiao everywhere.")
+    title, anywhere, counted = backend().candidates("cainiao", Article.objects.published(), 3, 5)
+    assert (len(title), len(anywhere), len(counted)) == (3, 3, 5)
+    newest = list(Article.objects.order_by("-pk").values_list("pk", flat=True))
+    assert counted == newest[:5]  # the newest matches, in the index's order
+    assert sorted(pk for pk, _ in anywhere) == sorted(newest[:3])
+
+
+def test_chinese_ranks_title_matches_first(client, indexed):
+    indexed("市场周报", body="淘宝天猫迎来新一轮组织架构调整。", language="zh")
+    indexed("淘宝天猫全面融合", body="组织架构。", language="zh")
+    assert result_titles(client, "淘宝") == ["淘宝天猫全面融合", "市场周报"]

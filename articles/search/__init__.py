@@ -2,20 +2,44 @@
 
     index_articles(articles)       keep the index in step (inside the saving transaction; articles.signals calls it)
     search(query, offset, limit)   (total, hits): one page of published results, best first, with passages
+    matching(queryset, query, n)   the queryset narrowed to the n newest articles matching, drafts included (the admin's search)
 
 Readers only ever get what ``Article.objects.published()`` allows: the index
 holds every article, and the published filter is applied at query time, so a
 scheduled article becomes findable at its publish time with no re-indexing.
+
+The work per query is bounded, however many articles match: the index hands
+over its matches newest first and stops after RANKED of them (and RANKED
+title matches), and only those are ranked: title matches first, then the
+text rank (bm25 or ts_rank), then recency (the newer id). A reader can page
+through those RANKED results. The total is exact up to COUNTED matches
+(read without scores, so cheap); beyond, it is an estimate ("about 12,400")
+from how densely those COUNTED matches fill the ids they span.
 """
 
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from .. import richtext
 from ..models import Article
 from . import postgres, sqlite
 from .passages import passage
+
+
+RANKED = 100
+COUNTED = 500
+
+
+class ResultCount(int):
+    """How many published articles match; ``exact`` is False for an estimate beyond WINDOW."""
+
+    def __new__(cls, value, exact=True, reachable=None):
+        count = super().__new__(cls, value)
+        count.exact = exact
+        count.reachable = value if reachable is None else reachable  # how many results can be paged through
+        return count
 
 
 @dataclass
@@ -50,9 +74,40 @@ def index_articles(articles):
     )
 
 
+def ranked(title, anywhere, limit):
+    """Ids best first from the backend's candidates: title matches, then the rest; each by score, then newest."""
+    in_title = {pk for pk, _ in title}
+    rest = [hit for hit in anywhere if hit[0] not in in_title]
+    order = sorted(title, key=lambda hit: (hit[1], -hit[0])) + sorted(rest, key=lambda hit: (hit[1], -hit[0]))
+    return [pk for pk, _ in order][:limit]
+
+
+def estimate(counted_ids, lowest_id, reachable, bound):
+    """All matches as a count: exact below the bound, else extrapolated over the ids older than those counted."""
+    if len(counted_ids) < bound:
+        return ResultCount(len(counted_ids), reachable=reachable)
+    newest, oldest = max(counted_ids), min(counted_ids)
+    guess = round(bound * (newest - lowest_id + 1) / (newest - oldest + 1))
+    digits = max(len(str(guess)) - 3, 0)  # three significant figures: "about 12,400"
+    return ResultCount(max(round(guess, -digits), bound), exact=False, reachable=reachable)
+
+
+def matching(queryset, query, limit):
+    """``queryset`` narrowed to the newest ``limit`` articles whose document matches ``query``, whatever their status.
+
+    The admin's list search: one bounded full-text lookup instead of a LIKE over every row.
+    """
+    found = backend().matching_sql(query, limit)
+    return queryset.filter(pk__in=RawSQL(*found)) if found else queryset.none()
+
+
 def search(query, offset, limit):
-    """(total, [Hit]) for one page of results."""
+    """(total, [Hit]) for one page of results; ``total`` is a ResultCount."""
     published = Article.objects.published()
-    total, ids = backend().find(query, published, offset, limit)
+    title, anywhere, counted = backend().candidates(query, published, RANKED, COUNTED)
+    ids = ranked(title, anywhere, RANKED)
+    lowest = Article.objects.order_by("pk").values_list("pk", flat=True).first() if len(counted) >= COUNTED else None
+    total = estimate(counted, lowest, len(ids), COUNTED)
+    ids = ids[offset : offset + limit]
     articles = Article.objects.select_related("category").in_bulk(ids)
     return total, [Hit(articles[pk], passage(articles[pk], query)) for pk in ids if pk in articles]
