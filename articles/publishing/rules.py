@@ -56,3 +56,12 @@ def may_preview(user):
     """May ``user`` read drafts on the public pages (as a marked preview)?"""
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff
                 and user.has_perm(PREVIEW_PERMISSION))
+
+
+WEBHOOK_PERMISSION = "articles.change_endpoint"
+
+
+def may_manage_webhooks(user):
+    """Webhook endpoints hold secrets and send content out of the newsroom: the Admin role alone (and
+    superusers) manages them and their delivery log; the migration grants the permission to Admin only."""
+    return bool(user is not None and user.is_active and user.is_staff and user.has_perm(WEBHOOK_PERMISSION))
