@@ -64,7 +64,7 @@ def server_error(request, exc):
     return api.create_response(request, {"detail": "Internal error; it has been logged."}, status=500)
 
 
-def page(request, rows, cursor):
+def page(request, cursor):
     """The list answer: results and the absolute URL of the next page (this query with its cursor)."""
     if cursor is None:
         return None
@@ -90,8 +90,7 @@ def list_articles(
     cursor: str = Cursor,
 ):
     origin = site_origin(request)
-    articles = Article.objects.published().select_related("category").prefetch_related(*representation.ARTICLE_LIST_RELATED)
-    articles = articles.defer("body", "quality_flags", "source_checksum", "pending_changes")
+    articles = Article.objects.published().select_related("category").defer("body", "quality_flags", "source_checksum", "pending_changes")
     if category is not None:
         tree = category_tree(request)
         section = tree.by_path.get(category.strip("/"))
@@ -108,7 +107,8 @@ def list_articles(
     if updated_since is not None:
         articles = filters.changed_since(articles, filters.moment("updated_since", updated_since))
     rows, following = pagination.keyset_page(articles, ARTICLE_ORDER, cursor, limit)
-    return {"results": [representation.article_summary(a, origin) for a in rows], "next": page(request, rows, following)}
+    rows = representation.with_tags(rows)
+    return {"results": [representation.article_summary(a, origin) for a in rows], "next": page(request, following)}
 
 
 @api.get("/articles/takedowns/", response=schemas.TakedownList, url_name="takedowns", tags=["articles"],
@@ -132,7 +132,7 @@ def list_takedowns(
     ids = sorted(set(hidden.order_by("pk")[: limit + 1]) | set(
         deleted.order_by("article_id").values_list("article_id", flat=True)[: limit + 1]))
     following = pagination.encode_cursor([ids[limit - 1]]) if len(ids) > limit else None
-    return {"results": [representation.takedown(pk, origin) for pk in ids[:limit]], "next": page(request, ids, following)}
+    return {"results": [representation.takedown(pk, origin) for pk in ids[:limit]], "next": page(request, following)}
 
 
 def public_article(request, pk):
@@ -141,6 +141,7 @@ def public_article(request, pk):
                .prefetch_related(*representation.ARTICLE_DETAIL_RELATED).filter(pk=pk).first())
     if article is None:
         raise Http404("No article with that id.")
+    representation.with_tags([article])
     tree = category_tree(request)
     category = tree.by_pk.get(article.category_id, article.category)
     return article, [*tree.ancestors(category), category]
@@ -184,7 +185,7 @@ def list_tags(request, limit: int = Limit, cursor: str = Cursor):
     rows, following = pagination.keyset_page(tags, [("slug", str), ("pk", int)], cursor, limit)
     return {
         "results": [{"slug": t.slug, "name": t.name, "canonical_url": origin + f"/tag/{t.slug}/"} for t in rows],
-        "next": page(request, rows, following),
+        "next": page(request, following),
     }
 
 
@@ -197,7 +198,7 @@ def list_people(request, limit: int = Limit, cursor: str = Cursor):
     origin = site_origin(request)
     people = Person.objects.prefetch_related(ROLES_WITH_ORGANISATIONS)
     rows, following = pagination.keyset_page(people, [("name", str), ("pk", int)], cursor, limit)
-    return {"results": [representation.person(p, origin) for p in rows], "next": page(request, rows, following)}
+    return {"results": [representation.person(p, origin) for p in rows], "next": page(request, following)}
 
 
 @api.get("/people/{slug}/", response={200: schemas.Person, **NOT_FOUND}, url_name="person", tags=["people"],
@@ -220,7 +221,7 @@ def list_organisations(request, limit: int = Limit, cursor: str = Cursor):
     found = Organization.objects.prefetch_related("units", ROLES_WITH_PEOPLE)
     rows, following = pagination.keyset_page(found, [("name", str), ("pk", int)], cursor, limit)
     by_pk = organisations_by_pk()
-    return {"results": [representation.organisation(o, origin, by_pk) for o in rows], "next": page(request, rows, following)}
+    return {"results": [representation.organisation(o, origin, by_pk) for o in rows], "next": page(request, following)}
 
 
 @api.get("/organisations/{slug}/", response={200: schemas.Organisation, **NOT_FOUND}, url_name="organisation",
@@ -245,4 +246,4 @@ def list_corrections(request, limit: int = Limit, cursor: str = Cursor):
             "canonical_url": origin + c.article.get_absolute_url()}}
         for c in rows
     ]
-    return {"results": results, "next": page(request, rows, following)}
+    return {"results": results, "next": page(request, following)}

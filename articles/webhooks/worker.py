@@ -53,6 +53,7 @@ def payload(delivery, origin):
         article = (Article.objects.published().select_related("category")
                    .prefetch_related(*representation.ARTICLE_DETAIL_RELATED).filter(pk=delivery.article_id).first())
         if article is not None and delivery.event != events.UNPUBLISHED:
+            representation.with_tags([article])
             tree = category_tree()
             category = tree.by_pk.get(article.category_id, article.category)
             body["article"] = representation.article_detail(article, origin, [*tree.ancestors(category), category])
