@@ -278,3 +278,17 @@ def test_a_publish_pings_the_hub_for_the_feeds_it_changes_once_per_burst(make_ar
     section = drafts[0].category.path
     assert topics == {f"https://news.example.com{p}" for p in
                       ("/feed/", "/feed/atom/", f"/feed/category/{section}/", f"/feed/atom/category/{section}/")}
+
+
+def test_an_import_with_publish_announces_each_live_article_once(tmp_path, settings):
+    from articles.importing import ImportOptions, import_files
+
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text(f"Title: Wire report {i}\nCategory: Wire\n\nBody {i}.\n", encoding="utf-8")
+    (tmp_path / "later.txt").write_text("Title: Embargoed\nCategory: Wire\nDate: 2099-01-01\n\nLater.\n", encoding="utf-8")
+    with Receiver() as receiver:
+        endpoint_for(receiver, ["article.published"])
+        import_files([tmp_path], ImportOptions(publish=True))
+    titles = set(Article.objects.filter(pk__in=Delivery.objects.values("article_id")).values_list("title", flat=True))
+    assert titles == {"Wire report 0", "Wire report 1", "Wire report 2"}  # the embargoed one goes out at its time
+    assert Delivery.objects.count() == 3

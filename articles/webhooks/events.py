@@ -31,19 +31,20 @@ FEED_EVENTS = frozenset({PUBLISHED, UPDATED, UNPUBLISHED, CORRECTED})
 def enqueue(event, *, article_id=None, category_id=None, context=None, category_path=None):
     """Queue ``event`` for every active endpoint that asked for it, and ping the hubs if a feed changed."""
     now = timezone.now()
-    rows = [
-        Delivery(endpoint=endpoint, url=endpoint.url, event=event, article_id=article_id, category_id=category_id,
-                 context=context or {}, occurred_at=now, next_attempt_at=now)
-        for endpoint in Endpoint.objects.filter(active=True)
-        if event in (endpoint.events or [])
-    ]
+    rows = deliveries(list(Endpoint.objects.filter(active=True)), event, now, article_id=article_id,
+                      category_id=category_id, context=context or {})
     if event in FEED_EVENTS:
-        rows.extend(hub_pings(category_path, now))
+        rows.extend(hub_pings([category_path], now))
     Delivery.objects.bulk_create(rows)
     return rows
 
 
-def hub_pings(category_path, now):
+def deliveries(endpoints, event, now, **about):
+    return [Delivery(endpoint=endpoint, url=endpoint.url, event=event, occurred_at=now, next_attempt_at=now, **about)
+            for endpoint in endpoints if event in (endpoint.events or [])]
+
+
+def hub_pings(category_paths, now):
     """WebSub "publish" pings for the feeds an article change touches, one per hub and feed.
 
     A ping still waiting to go out already tells the hub to fetch that feed,
@@ -53,9 +54,8 @@ def hub_pings(category_path, now):
     if not hubs or not origin:  # a hub fetches topics by absolute URL: without the site's origin there is none
         return []
     topics = [reverse("articles:feed"), reverse("articles:feed_atom")]
-    if category_path:
-        topics += [reverse("articles:category_feed", args=[category_path]),
-                   reverse("articles:category_feed_atom", args=[category_path])]
+    for path in sorted({p for p in category_paths if p}):
+        topics += [reverse("articles:category_feed", args=[path]), reverse("articles:category_feed_atom", args=[path])]
     rows = []
     for hub in hubs:
         for topic in topics:
@@ -74,10 +74,17 @@ def article_event(event, article):
 
 
 def articles_published(articles):
-    """The importer's bulk path: announce the articles that are live now (scheduled ones go out at their time)."""
-    for article in articles:
-        if article.is_live:
-            article_event(PUBLISHED, article)
+    """The importer's bulk path: announce the articles that are live now (scheduled ones go out at their time),
+    with one look at the endpoints and one hub ping per feed for the whole batch."""
+    live = [a for a in articles if a.is_live]
+    if not live:
+        return []
+    now = timezone.now()
+    endpoints = list(Endpoint.objects.filter(active=True))
+    rows = [row for a in live for row in deliveries(endpoints, PUBLISHED, now, article_id=a.pk,
+                                                    context={"path": a.get_absolute_url()})]
+    rows.extend(hub_pings([a.category.path for a in live], now))
+    return Delivery.objects.bulk_create(rows)
 
 
 def announce_due(now=None):
