@@ -292,3 +292,14 @@ def test_an_import_with_publish_announces_each_live_article_once(tmp_path, setti
     titles = set(Article.objects.filter(pk__in=Delivery.objects.values("article_id")).values_list("title", flat=True))
     assert titles == {"Wire report 0", "Wire report 1", "Wire report 2"}  # the embargoed one goes out at its time
     assert Delivery.objects.count() == 3
+
+
+def test_the_delivered_article_is_the_article_as_the_api_shows_it(client, make_article):
+    article = make_article(status=Article.Status.DRAFT, byline="Desk")
+    article.tags.add("Retail")
+    with Receiver() as receiver:
+        endpoint_for(receiver)
+        workflow.publish([article], None)
+        drain(until=lambda: receiver.requests)
+    delivered = json.loads(receiver.requests[0]["body"])["article"]
+    assert delivered == client.get(f"/api/v1/articles/{article.pk}/").json()
