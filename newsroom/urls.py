@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles.api.endpoints import api
@@ -33,6 +33,6 @@ urlpatterns = [
     # Uploaded media on a single machine; behind a CDN or S3 this route goes unused.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
     path("api/v1/", api.urls),
-    path("api/<path:rest>", api_not_found),  # any other address under /api/ answers in JSON too
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),  # any other address under /api/ answers in JSON too
     path("", include("articles.urls")),
 ]

@@ -309,6 +309,7 @@ def test_errors_are_json_never_html(client, make_article, monkeypatch):
     article = make_article()
     assert "detail" in get_json(client, "/api/v1/no-such-thing/", status=404)
     assert "detail" in get_json(client, "/api/nothing-here", status=404)
+    assert "detail" in get_json(client, "/api/", status=404)
     from articles import representation
 
     def broken(*args, **kwargs):

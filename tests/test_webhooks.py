@@ -303,3 +303,14 @@ def test_the_delivered_article_is_the_article_as_the_api_shows_it(client, make_a
         drain(until=lambda: receiver.requests)
     delivered = json.loads(receiver.requests[0]["body"])["article"]
     assert delivered == client.get(f"/api/v1/articles/{article.pk}/").json()
+
+
+def test_an_endpoint_deactivated_after_the_event_gets_nothing(make_article):
+    with Receiver() as receiver:
+        endpoint = endpoint_for(receiver)
+        workflow.publish([make_article(status=Article.Status.DRAFT)], None)
+        Endpoint.objects.filter(pk=endpoint.pk).update(active=False)
+        worker.run_once()
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.FAILED and "deactivated" in delivery.last_error
+    assert receiver.requests == []

@@ -2,6 +2,7 @@
 keyset, and hands rows to articles/representation.py; each list runs a fixed number of queries."""
 
 import logging
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
@@ -15,7 +16,6 @@ from ..origin import site_origin
 from ..publishing.visibility import category_tree
 from . import filters, pagination, schemas
 from .pagination import DEFAULT_LIMIT, MAX_LIMIT, BadCursor
-from datetime import datetime
 
 log = logging.getLogger(__name__)
 

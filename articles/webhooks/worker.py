@@ -84,6 +84,8 @@ def send(delivery, now=None):
             signing.SIGNATURE_HEADER: signing.signature(delivery.endpoint.secret, timestamp, body),
         }
     try:
+        if delivery.endpoint is not None and not delivery.endpoint.active:
+            raise transport.Refused("the endpoint was deactivated")
         result = transport.post(delivery.url, body, headers, settings.NEWSROOM_WEBHOOK_TIMEOUT)
         final = False
     except transport.Refused as exc:
