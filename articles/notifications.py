@@ -4,7 +4,9 @@ Wired in ArticlesConfig.ready() beside articles.signals. An article's save is
 compared with what was stored just before it (read in pre_save): not live to
 live is "published", live to live "updated" (unless the save only set a
 rework aside as pending: readers see nothing new), live to not live
-"unpublished". A deleted article leaves its id for the read API's takedowns.
+"unpublished". A scheduled article saved after its time came but before the
+worker announced it is "published" (the worker will not announce it then).
+A deleted article leaves its id for the read API's takedowns.
 The rows are written in the save's own transaction (articles/webhooks/events.py).
 """
 
@@ -30,7 +32,7 @@ def note_before(sender, instance, raw=False, **kwargs):
     instance._stored_live = None
     if raw or not instance.pk:
         return
-    instance._stored_live = Article.objects.filter(pk=instance.pk).values(*LIVE_FIELDS).first()
+    instance._stored_live = Article.objects.filter(pk=instance.pk).values(*LIVE_FIELDS, "updated_at").first()
 
 
 def article_saved(sender, instance, raw=False, **kwargs):
@@ -40,12 +42,12 @@ def article_saved(sender, instance, raw=False, **kwargs):
     now = timezone.now()
     was_live = stored is not None and _live(stored, now)
     is_live = instance.is_live
-    if is_live and not was_live:
+    if is_live and (not was_live or events.went_live_unannounced(stored)):
         events.article_event(events.PUBLISHED, instance)
     elif is_live and was_live:
         current = {name: getattr(instance, name) for name in LIVE_FIELDS}
         current["lead_image"] = instance.lead_image.name if instance.lead_image else ""
-        if current != {**stored, "lead_image": stored["lead_image"] or ""}:
+        if current != {name: stored[name] or "" if name == "lead_image" else stored[name] for name in LIVE_FIELDS}:
             events.article_event(events.UPDATED, instance)
     elif was_live:
         events.article_event(events.UNPUBLISHED, instance)

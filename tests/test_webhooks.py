@@ -314,3 +314,21 @@ def test_an_endpoint_deactivated_after_the_event_gets_nothing(make_article):
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.FAILED and "deactivated" in delivery.last_error
     assert receiver.requests == []
+
+
+def test_a_scheduled_article_edited_after_its_time_but_before_the_worker_looked_fires_published_once(make_article):
+    with Receiver() as receiver:
+        endpoint_for(receiver)
+        worker.run_once()  # the mark is set now
+        article = make_article(status=Article.Status.DRAFT, publish_at=timezone.now() + timedelta(seconds=1))
+        workflow.publish([article], None)
+        time.sleep(1.2)  # live by its time; the worker has not looked yet
+        article.refresh_from_db()
+        article.title = "Edited just after going live"
+        workflow.save_edit(article, None)
+        assert events.announce_due() == 0  # saved after its publish time: the save announced it
+        article.refresh_from_db()
+        article.title = "Edited again"
+        workflow.save_edit(article, None)
+    assert list(Delivery.objects.order_by("pk").values_list("event", flat=True)) == [
+        "article.published", "article.updated"]

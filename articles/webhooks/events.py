@@ -87,6 +87,21 @@ def articles_published(articles):
     return Delivery.objects.bulk_create(rows)
 
 
+def went_live_unannounced(stored):
+    """Did the stored article go live by its time alone, and has the worker not announced it yet?
+
+    ``stored``: its status, publish_at and updated_at before a save. Such an
+    article's save announces it, since announce_due() skips articles saved
+    after their publish time.
+    """
+    if stored["status"] != Article.Status.PUBLISHED or stored["publish_at"] is None:
+        return False
+    if stored["updated_at"] >= stored["publish_at"]:
+        return False  # saved while live already: that save announced it
+    checked = ScheduleMark.objects.filter(pk=1).values_list("checked_until", flat=True).first()
+    return checked is None or checked < stored["publish_at"]
+
+
 def announce_due(now=None):
     """Announce what the clock alone changed since the last call: articles gone live or expired by their times.
 
