@@ -332,3 +332,27 @@ def test_a_scheduled_article_edited_after_its_time_but_before_the_worker_looked_
         workflow.save_edit(article, None)
     assert list(Delivery.objects.order_by("pk").values_list("event", flat=True)) == [
         "article.published", "article.updated"]
+
+
+def test_the_readmes_receiver_example_accepts_a_real_delivery_and_refuses_a_forged_one(make_article):
+    import hashlib
+    import hmac
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(def verify\(.*?)```", readme, re.S).group(1)
+    namespace = {"hmac": hmac, "hashlib": hashlib, "time": time}
+    exec(code, namespace)
+    verify = namespace["verify"]
+    with Receiver() as receiver:
+        endpoint_for(receiver, secret="readme-secret")
+        workflow.publish([make_article(status=Article.Status.DRAFT)], None)
+        drain(until=lambda: receiver.requests)
+    headers, body = receiver.requests[0]["headers"], receiver.requests[0]["body"]
+    assert verify(b"readme-secret", headers, body)
+    assert not verify(b"readme-secret", headers, body.replace(b"article", b"articl3", 1))
+    assert not verify(b"wrong-secret", headers, body)
+    stale = {**headers, signing.TIMESTAMP_HEADER: str(int(time.time()) - 3600)}
+    stale[signing.SIGNATURE_HEADER] = signing.signature("readme-secret", stale[signing.TIMESTAMP_HEADER], body)
+    assert not verify(b"readme-secret", stale, body)
