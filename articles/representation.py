@@ -17,6 +17,7 @@ from django.utils.encoding import iri_to_uri
 from taggit.models import TaggedItem
 
 from . import richtext
+from .models import slug_path_url
 
 ARTICLE_DETAIL_RELATED = ("people", "organizations", "corrections")
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.0.json"
@@ -161,7 +162,7 @@ def ninjs(article, origin, category_path=None):
              "charcount": len(detail["body_text"]), "wordcount": len(detail["body_text"].split())},
         ],
         "subjects": [
-            *({"name": c["full_name"], "rel": "category", "uri": origin + "/" + c["path"] + "/", "literal": c["path"]}
+            *({"name": c["full_name"], "rel": "category", "uri": origin + slug_path_url(c["path"]), "literal": c["path"]}
               for c in detail["category_path"][-1:]),
             *({"name": t["name"], "rel": "tag", "literal": t["slug"]} for t in detail["tags"]),
         ],

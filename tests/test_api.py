@@ -361,3 +361,17 @@ def test_a_sync_client_ends_with_exactly_the_public_set(client, make_article, se
     assert live[1].pk not in kept and live[2].pk not in kept and expiring.pk not in kept
     sync(mark)
     assert kept == public()
+
+
+def test_chinese_slugs_come_back_as_valid_percent_encoded_urls(client, make_article, make_category):
+    section = make_category("电商")
+    article = make_article(category=section, title="大淘宝三大中心正式运转")
+    article.tags.add("淘宝")
+    item = get_json(client, f"/api/v1/articles/{article.pk}/ninjs/")
+    category_uri = next(s["uri"] for s in item["subjects"] if s["rel"] == "category")
+    assert category_uri == "http://testserver/%E7%94%B5%E5%95%86/"
+    assert client.get(category_uri.removeprefix("http://testserver")).status_code == 200
+    tag = get_json(client, "/api/v1/tags/")["results"][0]
+    assert tag["canonical_url"] == "http://testserver/tag/%E6%B7%98%E5%AE%9D/"
+    assert client.get(tag["canonical_url"].removeprefix("http://testserver")).status_code == 200
+    assert item["uri"].isascii()

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
+from django.urls import reverse
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 from taggit.models import Tag
@@ -184,7 +185,8 @@ def list_tags(request, limit: int = Limit, cursor: str = Cursor):
     tags = Tag.objects.filter(Exists(tagged))
     rows, following = pagination.keyset_page(tags, [("slug", str), ("pk", int)], cursor, limit)
     return {
-        "results": [{"slug": t.slug, "name": t.name, "canonical_url": origin + f"/tag/{t.slug}/"} for t in rows],
+        "results": [{"slug": t.slug, "name": t.name, "canonical_url": origin + reverse("articles:tag", args=[t.slug])}
+                    for t in rows],
         "next": page(request, following),
     }
 
