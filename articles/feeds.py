@@ -1,4 +1,8 @@
-"""RSS 2.0 and Atom feeds for the whole site and for each category, tag and person."""
+"""RSS 2.0 and Atom feeds for the whole site and for each category, tag and person.
+
+With NEWSROOM_WEBSUB_HUBS set, each feed names its hubs (WebSub), which the webhook worker pings on
+publish (articles/webhooks/events.py).
+"""
 
 import copy
 
@@ -24,6 +28,11 @@ class RssWithContent(Rss201rev2Feed):
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
 
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)  # with atom:link rel="self", which WebSub subscribers need
+        for hub in settings.NEWSROOM_WEBSUB_HUBS:
+            handler.addQuickElement("atom:link", None, {"rel": "hub", "href": hub})
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item.get("content_html"):
@@ -32,6 +41,11 @@ class RssWithContent(Rss201rev2Feed):
 
 class AtomWithContent(Atom1Feed):
     """Atom with each article's full body as <content type="html">."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        for hub in settings.NEWSROOM_WEBSUB_HUBS:  # WebSub: where subscribers ask to be told of changes
+            handler.addQuickElement("link", "", {"rel": "hub", "href": hub})
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "axes",
+    "ninja",  # the read API's reference page (its templates and Swagger UI assets, served as static files)
     "articles",
 ]
 
@@ -263,6 +264,16 @@ NEWSROOM_PAGE_SIZE = env.integer("NEWSROOM_PAGE_SIZE", 20)
 NEWSROOM_SITE_URL = env.text("NEWSROOM_SITE_URL").strip().rstrip("/")
 # What one admin import upload may hold in all (its files together).
 NEWSROOM_MAX_IMPORT_UPLOAD_BYTES = env.integer("NEWSROOM_MAX_IMPORT_UPLOAD_BYTES", 50 * 1024 * 1024)
+
+# Webhooks (articles/webhooks/): each POST's timeout in seconds, the first retry's delay (doubled after each
+# failure), how many attempts before a delivery is marked failed, and networks that may be called although
+# they are private (e.g. 10.0.0.0/8 for a receiver inside the newsroom's own network; the tests allow 127.0.0.0/8).
+NEWSROOM_WEBHOOK_TIMEOUT = env.number("NEWSROOM_WEBHOOK_TIMEOUT", 10)
+NEWSROOM_WEBHOOK_RETRY_SECONDS = env.number("NEWSROOM_WEBHOOK_RETRY_SECONDS", 30)
+NEWSROOM_WEBHOOK_MAX_ATTEMPTS = env.integer("NEWSROOM_WEBHOOK_MAX_ATTEMPTS", 8)
+NEWSROOM_WEBHOOK_ALLOW_NETWORKS = env.items("NEWSROOM_WEBHOOK_ALLOW_NETWORKS")
+# WebSub hubs the feeds name (<link rel="hub">) and the worker pings on publish; needs NEWSROOM_SITE_URL.
+NEWSROOM_WEBSUB_HUBS = env.items("NEWSROOM_WEBSUB_HUBS")
 
 LOG_FORMAT = env.text("NEWSROOM_LOG_FORMAT", "json")  # or "plain"
 LOGGING = {

@@ -28,6 +28,13 @@ QUERY_PARAMETERS = {
     "articles:organization": ("page",),
     "articles:corrections": ("page",),
     "articles:sitemap_section": ("p",),
+    # The read API (articles/api/): its lists' filters and cursors.
+    "api:articles": ("category", "tag", "person", "organisation", "language", "updated_since", "limit", "cursor"),
+    "api:takedowns": ("since", "limit", "cursor"),
+    "api:tags": ("limit", "cursor"),
+    "api:people": ("limit", "cursor"),
+    "api:organisations": ("limit", "cursor"),
+    "api:corrections": ("limit", "cursor"),
 }
 
 

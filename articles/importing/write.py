@@ -22,6 +22,7 @@ from ..models import Article, Person
 from ..publishing import rules
 from ..richtext import text_to_html
 from ..search import backend as search_backend
+from ..webhooks import events as webhook_events
 from ..search import document
 from ..slugs import free_slugs, unique_slug
 from .categories import CategoryCache
@@ -177,6 +178,7 @@ class BatchWriter:
         )
         bulk_revision(articles, items, self.options.user)
         content_changed()
+        webhook_events.articles_published(articles)  # bulk inserts send no signals: announce in this transaction
         return articles
 
     @staticmethod

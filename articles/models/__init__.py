@@ -7,6 +7,7 @@
 * ``paths``: OldPath, addresses that answer with a 301
 * ``site``: SiteState, the page cache's content generation
 * ``uploads``: where uploaded files go
+* ``webhooks``: webhook endpoints, the delivery queue, deleted articles' ids
 
 Models hold data and the rules of their own fields; changing what readers see
 goes through ``articles.publishing``, and every save or delete tells the page
@@ -21,8 +22,9 @@ from .paths import OldPath
 from .site import SiteState
 from .tree import CategoryTree
 from .uploads import upload_path
+from .webhooks import EVENTS, DeletedArticle, Delivery, Endpoint, ScheduleMark
 
 __all__ = [
-    "Alias", "Article", "ArticleQuerySet", "Category", "CategoryTree", "Correction", "Image", "ImageUse", "OldPath", "Organization",
+    "EVENTS", "Alias", "Article", "DeletedArticle", "Delivery", "Endpoint", "ScheduleMark", "ArticleQuerySet", "Category", "CategoryTree", "Correction", "Image", "ImageUse", "OldPath", "Organization",
     "OrganizationAlias", "Person", "PersonAlias", "Role", "SearchEntry", "SiteState", "slug_path_url", "upload_path",
 ]

@@ -62,3 +62,12 @@ def may_change_image(user, shown_to_readers):
     """May ``user`` change or delete a library image? One that published articles or people's pages show
     is part of what readers see, so it needs an editor, like the articles themselves."""
     return not shown_to_readers or can_publish(user)
+
+
+WEBHOOK_PERMISSION = "articles.change_endpoint"
+
+
+def may_manage_webhooks(user):
+    """Webhook endpoints hold secrets and send content out of the newsroom: the Admin role alone (and
+    superusers) manages them and their delivery log; the migration grants the permission to Admin only."""
+    return bool(user is not None and user.is_active and user.is_staff and user.has_perm(WEBHOOK_PERMISSION))
