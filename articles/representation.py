@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.encoding import iri_to_uri
 from taggit.models import TaggedItem
 
-from . import richtext
+from . import library, richtext
 from .models import slug_path_url
 
 ARTICLE_DETAIL_RELATED = ("people", "organizations", "corrections")
@@ -122,7 +122,7 @@ def article_detail(article, origin, category_path=None):
     host = origin.split("://", 1)[-1]
     return {
         **article_summary(article, origin),
-        "body_html": richtext.render(article.body, site_host=host, origin=origin),
+        "body_html": library.body_html(article, library.images_in([article]), site_host=host, origin=origin),
         "body_text": richtext.plain_text(article.body),
         "category_path": [category_ref(c) for c in (category_path or [article.category])],
         "people": [

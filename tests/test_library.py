@@ -185,3 +185,31 @@ def test_figure_ids_and_rendering_ignore_figures_without_a_number():
     body = richtext.clean('<figure data-image-id="12"></figure><figure data-image-id="x1"></figure><p>t</p>')
     assert richtext.figure_ids(body) == {12}
     assert library.body_html(Article(body=body), {}) == "<p>t</p>"
+
+
+def test_compare_names_the_lead_images_by_their_alt_text(member, make_article, library_image):
+    from reversion.models import Version
+
+    editor = member("Editor")
+    first, second = library_image("Quay at dawn"), library_image("Warehouse roof")
+    article = make_article("Pictures", lead_image=first)
+    editor.post(change_url(article), form_data(article, title="Pictures, again", lead_image=first.pk))
+    article.refresh_from_db()
+    editor.post(change_url(article), form_data(article, lead_image=second.pk))
+    oldest, newest = list(Version.objects.get_for_object(article))[-1], Version.objects.get_for_object(article).first()
+    page = parse_html(editor.get(f"/admin/articles/article/{article.pk}/compare/", {"a": oldest.pk, "b": newest.pk}).content)
+    rows = {tr.find("th").text(): tr for tr in page.find("table", class_="compare").find("tbody").find_all("tr")}
+    diff = rows["Lead image"].find("td", class_="diff")
+    removed = " ".join(d.text() for d in diff.find_all("del"))
+    added = " ".join(i.text() for i in diff.find_all("ins"))
+    assert ("Quay" in removed and "dawn" in removed) and ("Warehouse" in added and "roof" in added), (removed, added)
+
+
+def test_the_api_gives_a_body_with_its_figures_expanded_and_absolute(client, make_article, library_image):
+    image = library_image("Chart of revenue")
+    article = make_article("API figure", body="<p>Text.</p>" + figure(image, "Revenue"))
+    data = client.get(f"/api/v1/articles/{article.pk}/").json()
+    body = parse_html(f"<html><body>{data['body_html']}</body></html>".encode())
+    img = body.find("figure").find("img")
+    assert img.attrs["alt"] == "Chart of revenue" and img.attrs["src"].startswith("http://testserver/media/")
+    assert "data-image-id" not in data["body_html"]

@@ -7,7 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from ..models import Article
+from ..models import Article, Image
 from ..richtext import plain_text
 
 # The fields an editor compares between revisions, in the order a page shows them.
@@ -95,11 +95,18 @@ def word_diff(old, new):
     return mark_safe("".join(out))
 
 
+def _image_names(ids):
+    return {pk: f"{alt} (image {pk})" for pk, alt in Image.objects.filter(pk__in=ids).values_list("pk", "alt")} if ids else {}
+
+
 def compare(old, new):
     """Rows of (label, old value, new value, html diff or None, changed?) for two field dicts."""
     rows = []
+    images = _image_names({old.get("lead_image"), new.get("lead_image")} - {None, ""})
     for name, label in COMPARED_FIELDS:
         a, b = _norm(old.get(name)), _norm(new.get(name))
+        if name == "lead_image":
+            a, b = images.get(a, a), images.get(b, b)  # the library image's alt text, not its number
         if name == "body":
             # Compared as text, word by word; a body whose text stayed the same may still have changed its structure.
             a, b, structure = plain_text(a), plain_text(b), a != b
