@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VOCABULARY = 6000
 SYLLABLES = ["ka", "lo", "mi", "ren", "to", "sa", "vel", "dor", "an", "pe", "qui", "bra", "zu", "hel", "mon", "tri",
              "cas", "el", "nor", "fi", "gu", "lex", "or", "pra", "su", "tan", "vi", "wen", "xa", "yo"]
-SECTIONS = ["Business", "Markets", "Technology", "Retail", "Logistics", "Policy", "Media", "Energy", "Autos",
+SECTIONS = ["Business", "Markets", "Technology", "Retail", "Logistics", "Policy", "Broadcast", "Energy", "Autos",
             "Finance", "Health", "Travel"]
 BATCH = 2000
 
