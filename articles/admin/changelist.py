@@ -18,6 +18,7 @@ from functools import cached_property
 
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
+from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -104,9 +105,10 @@ class ArticleChangeList(ChangeList):
                     for _, _, m in periods_with_articles(self.queryset, field, months)
                 ],
             }
-        # The oldest and newest: each the first row of the index in one direction.
-        ends = [self.queryset.filter(**{f"{field}__isnull": False}).order_by(order).values_list(field, flat=True).first()
-                for order in (field, f"-{field}")]
+        # The oldest and newest, one aggregate each: alone in its query, MIN or MAX
+        # of an indexed column is one index probe on both databases (together
+        # SQLite scans), and over a search's bounded id set it reads those rows only.
+        ends = [self.queryset.aggregate(end=end(field))["end"] for end in (Min, Max)]
         if not ends[0]:
             return {"show": True, "back": None, "choices": []}
         first, last = (timezone.localtime(end).year for end in ends)
