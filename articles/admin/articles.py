@@ -76,6 +76,8 @@ class ArticleAdmin(VersionAdmin):
         return queryset.filter(pk__in=by_text.union(by_file)), False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if queryset.model is not Article:  # the history page pages its log entries through here too
+            return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
         return IdsFirstPaginator(queryset, per_page, orphans, allow_empty_first_page, related=self.list_select_related)
 
     def get_changelist(self, request, **kwargs):
