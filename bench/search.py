@@ -15,8 +15,12 @@ and runs wrk (2 threads, 16 connections) on:
 
 Prints req/s, p50 and p99 (wrk's, so with 16 connections queueing on 2 workers),
 errors, and search req/s as a share of the article page's. Then one client in
-process (Django's test client, no queueing) times --samples random queries of
-each kind and prints p50 and p99 of the time per request. With --admin it then
+process (Django's test client, no queueing) times the article page and
+--samples random queries of each kind and prints p50 and p99 of the time per request, and of the process's
+CPU time per request (what a busy machine stretches least; SQLite's work is in
+it, PostgreSQL's is not), with the article page's CPU time divided by each
+one's: the share of the article page's throughput, measured the steady way.
+With --admin it then
 times the admin views on the same database, as bench/admin_scale.py does.
 """
 
@@ -90,16 +94,22 @@ import json, sys, time, django
 django.setup()
 from django.test import Client
 client = Client()
+from articles.models import Article
+article = Article.objects.published().select_related("category").first().get_absolute_url()
 out = {}
-for kind, qs in json.load(sys.stdin).items():
-    times = []
+sample = json.load(sys.stdin)
+for kind, qs in {"article": [None] * len(sample["common"]), **sample}.items():
+    times, cpu = [], []
     for q in qs:
-        started = time.perf_counter()
-        response = client.get("/search/", {"q": q})
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(article) if q is None else client.get("/search/", {"q": q})
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, response.status_code
     times.sort()
-    out[kind] = (times[len(times) // 2], times[int(len(times) * 0.99)], times[-1])
+    cpu.sort()
+    out[kind] = (times[len(times) // 2], times[int(len(times) * 0.99)], times[-1],
+                 cpu[len(cpu) // 2], cpu[int(len(cpu) * 0.99)])
 print(json.dumps(out))
 """
 
@@ -146,9 +156,11 @@ def bench(count, duration, env_base, samples=200, admin=False):
         sample = {kind: queries(kind, samples, seed=5) for kind in ("common", "rare")}
         result = subprocess.run([python, "-c", IN_PROCESS], input=json.dumps(sample), capture_output=True, text=True,
                                 env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}, cwd=ROOT, check=True)
-        for kind, (p50, p99, worst) in json.loads(result.stdout).items():
-            print(f"one client, {kind:6}: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms ({samples} queries)",
-                  flush=True)
+        timed = json.loads(result.stdout)
+        for kind, (p50, p99, worst, cpu50, cpu99) in timed.items():
+            print(f"one client, {kind:7}: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms; CPU of the process "
+                  f"p50 {cpu50:.1f} ms, p99 {cpu99:.1f} ms, article CPU ÷ this {timed['article'][3] / cpu50:.2f} "
+                  f"({samples} requests)", flush=True)
         if admin:
             print("admin, same database (bench/admin_scale.py's measurement):", flush=True)
             subprocess.run([python, "-c", IN_PROCESS_ADMIN, "5"], env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},

@@ -185,11 +185,18 @@ def date_links(document):
     return [a.text() for a in nav.find_all("a") if "date-back" not in (a.attrs.get("class") or "")]
 
 
-def test_date_drill_down_offers_the_years_months_and_days_that_hold_articles_without_a_scan(staff_client, make_article):
+@pytest.mark.parametrize("few_rows", [0, 1000], ids=["probed", "read once"])
+def test_date_drill_down_offers_the_years_months_and_days_that_hold_articles_without_a_scan(
+    staff_client, make_article, monkeypatch, few_rows
+):
     from datetime import datetime, timezone as tz
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from articles.admin import changelist
+
+    monkeypatch.setattr(changelist, "FEW_ROWS", few_rows)
 
     make_article("Spring 2022", publish_at=datetime(2022, 3, 9, 12, tzinfo=tz.utc))
     make_article("Summer 2024", publish_at=datetime(2024, 7, 5, 12, tzinfo=tz.utc))

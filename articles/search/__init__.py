@@ -33,7 +33,7 @@ COUNTED = 500
 
 
 class ResultCount(int):
-    """How many published articles match; ``exact`` is False for an estimate beyond WINDOW."""
+    """How many published articles match; ``exact`` is False for an estimate beyond COUNTED matches."""
 
     def __new__(cls, value, exact=True, reachable=None):
         count = super().__new__(cls, value)
