@@ -14,7 +14,8 @@ PACKAGES = ("articles", "newsroom")
 LAYERS = [
     ("helpers", ["newsroom", "articles.text", "articles.slugs", "articles.origin", "articles.images", "articles.richtext"]),
     ("models", ["articles.models"]),
-    ("services", ["articles.publishing", "articles.search", "articles.cache", "articles.importing", "articles.entities"]),
+    ("services", ["articles.publishing", "articles.search", "articles.cache", "articles.importing", "articles.entities",
+                  "articles.orgchart"]),
     ("receivers", ["articles.signals"]),
     ("middleware", ["articles.middleware", "newsroom.middleware", "newsroom.health"]),
     ("interfaces", ["articles.views", "articles.admin", "articles.feeds", "articles.sitemaps", "articles.templating",

@@ -20,6 +20,7 @@ from ..publishing.previews import PREVIEW_DRAFT, preview_kind, preview_url
 from . import views
 from .filters import QualityFlagFilter, StateFilter
 from .forms import ArticleAdminForm
+from .mentions import MENTION_INLINES
 
 
 class CorrectionInline(admin.StackedInline):
@@ -31,14 +32,14 @@ class CorrectionInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
-    inlines = (CorrectionInline,)
+    inlines = (CorrectionInline, *MENTION_INLINES)
     list_display = ("title", "category", "state", "publish_at", "updated_at", "thumbnail")
     list_filter = (StateFilter, "status", "category", "tags", QualityFlagFilter, "language")
     list_select_related = ("category",)
     search_fields = ("title", "standfirst", "byline", "source_name")
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("category", "people", "organizations")
+    autocomplete_fields = ("category",)
     actions = ["publish", "publish_pending", "unpublish", "revoke_previews"]
     readonly_fields = ("created_at", "updated_at", "source_name", "source_checksum", "quality_flags", "image_preview",
                        "share_preview", "version", "pending_summary")
@@ -50,7 +51,7 @@ class ArticleAdmin(VersionAdmin):
         ("Publishing", {"fields": ("status", "publish_at", "unpublish_at", "keep_live_version", "pending_publish_at",
                                    "pending_summary", "share_preview")}),
         ("Lead image", {"fields": ("lead_image", "image_preview", "lead_image_alt", "lead_image_caption", "lead_image_credit")}),
-        ("Tags and mentions", {"fields": ("tags", "new_tags", "people", "organizations")}),
+        ("Tags", {"fields": ("tags", "new_tags")}),
         ("Import", {"classes": ("collapse",), "fields": ("source_name", "source_checksum", "quality_flags", "version", "created_at", "updated_at")}),
     )
 

@@ -2,7 +2,8 @@
 
 * ``categories``: sections and their slug paths; ``tree``: the category tree a page reads once
 * ``articles``: Article (``Article.objects.published()``), Correction, SearchEntry
-* ``entities``: Person, Organization, their aliases, Role
+* ``entities``: Person, Organization, their aliases, Listing (tickers), Role; identifier validators
+* ``structure``: StructureFact, an organisation's changes over time
 * ``paths``: OldPath, addresses that answer with a 301
 * ``site``: SiteState, the page cache's content generation
 * ``uploads``: where uploaded files go
@@ -12,15 +13,17 @@ goes through ``articles.publishing``, and every save or delete tells the page
 cache through the receivers in ``articles.signals``.
 """
 
-from .articles import Article, ArticleQuerySet, Correction, SearchEntry
+from .articles import Article, ArticleOrganization, ArticlePerson, ArticleQuerySet, Correction, Grade, SearchEntry
 from .categories import Category, slug_path_url
-from .entities import Alias, Organization, OrganizationAlias, Person, PersonAlias, Role
+from .entities import Alias, Listing, Organization, OrganizationAlias, Person, PersonAlias, Role
+from .structure import StructureFact
 from .paths import OldPath
 from .site import SiteState
 from .tree import CategoryTree
 from .uploads import upload_path
 
 __all__ = [
-    "Alias", "Article", "ArticleQuerySet", "Category", "CategoryTree", "Correction", "OldPath", "Organization",
-    "OrganizationAlias", "Person", "PersonAlias", "Role", "SearchEntry", "SiteState", "slug_path_url", "upload_path",
+    "Alias", "Article", "ArticleOrganization", "ArticlePerson", "ArticleQuerySet", "Category", "CategoryTree",
+    "Correction", "Grade", "Listing", "OldPath", "Organization", "OrganizationAlias", "Person", "PersonAlias", "Role",
+    "SearchEntry", "SiteState", "StructureFact", "slug_path_url", "upload_path",
 ]
