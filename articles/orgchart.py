@@ -19,11 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from .models import Article, Organization, Role, StructureFact
-
-ORG_FIELDS = ("pk", "name", "slug", "parent_id", "founded", "dissolved")
 
 
 @dataclass
@@ -46,11 +44,12 @@ class Event:
 
 
 class Structure:
-    def __init__(self, organizations, facts, heads, public_sources):
+    def __init__(self, organizations, facts, roles):
         self.by_pk = {o.pk: o for o in organizations}
+        self.by_slug = {o.slug: o for o in organizations}
         self.facts = facts
-        self.heads = heads
-        self.public_sources = public_sources
+        self.roles = roles
+        self.heads = [r for r in roles if r.head]
         self.placements, self.starts, self.ends = {}, {}, {}
         for fact in sorted(facts, key=lambda f: (f.date, f.pk)):
             if fact.places:
@@ -62,20 +61,27 @@ class Structure:
 
     @classmethod
     def load(cls):
-        """Four queries, however many units, facts and heads there are."""
-        organizations = list(Organization.objects.only(*ORG_FIELDS).order_by("name"))
+        """Three queries, however many units, facts and roles there are; whether readers may see each
+        cited article is asked in the same query (``published()``, the one visibility rule)."""
+        public = Exists(Article.objects.published().filter(pk=OuterRef("source_id")))
+        organizations = list(Organization.objects.order_by("name"))  # whole rows: the page's own one is among them
         facts = list(
-            StructureFact.objects.select_related("source__category").defer("source__body", "source__pending_changes")
+            StructureFact.objects.select_related("source__category")
+            .defer("source__body", "source__pending_changes")
+            .annotate(source_public=public)
         )
-        heads = list(
-            Role.objects.filter(head=True)
-            .select_related("person", "source__category")
+        roles = list(
+            Role.objects.select_related("person", "source__category")
             .defer("person__bio", "source__body", "source__pending_changes")
-            .order_by("start_date", "person__name")
+            .annotate(source_public=public)
+            .order_by("start_date", "person__name", "pk")
         )
-        source_ids = {f.source_id for f in facts if f.source_id} | {r.source_id for r in heads if r.source_id}
-        public = set(Article.objects.published().filter(pk__in=source_ids).values_list("pk", flat=True)) if source_ids else set()
-        return cls(organizations, facts, heads, public)
+        return cls(organizations, facts, roles)
+
+    def roles_of(self, pk):
+        """Everyone with a role in the unit, heads or not, as the organisation page lists them."""
+        return sorted((r for r in self.roles if r.organization_id == pk),
+                      key=lambda r: (r.start_date is None, r.start_date or date.min, r.title), reverse=True)
 
     # What was where on a day
 
@@ -136,8 +142,9 @@ class Structure:
                     todo.append(child)
         return found
 
-    def source_for_readers(self, item):
-        return item.source if item.source_id in self.public_sources else None
+    @staticmethod
+    def source_for_readers(item):
+        return item.source if item.source_id and item.source_public else None
 
     def timeline(self, organization):
         """Changes to the unit and to every unit ever under it, newest first."""
