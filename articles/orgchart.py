@@ -37,10 +37,11 @@ class Event:
 
     date: date
     organization: Organization
-    text: str
+    text: str  # "created under", "moved under", "merged into", "merged", "dissolved", "Head appointed", ...
     other: Organization | None
     person: object | None
     source: Article | None
+    note: str = ""
 
 
 class Structure:
@@ -143,6 +144,13 @@ class Structure:
         return found
 
     @staticmethod
+    def verb(kind, other):
+        Kind = StructureFact.Kind
+        if kind == Kind.MERGED:
+            return "merged into" if other else "merged"
+        return {Kind.CREATED: "created under" if other else "created", Kind.MOVED: "moved under"}.get(kind, "dissolved")
+
+    @staticmethod
     def source_for_readers(item):
         return item.source if item.source_id and item.source_public else None
 
@@ -152,8 +160,9 @@ class Structure:
         events = []
         for fact in self.facts:
             if fact.organization_id in family:
-                events.append(Event(fact.date, self.by_pk[fact.organization_id], fact.get_kind_display(),
-                                    self.by_pk.get(fact.parent_id), None, self.source_for_readers(fact)))
+                other = self.by_pk.get(fact.parent_id)
+                events.append(Event(fact.date, self.by_pk[fact.organization_id], self.verb(fact.kind, other), other,
+                                    None, self.source_for_readers(fact), fact.note))
         for role in self.heads:
             if role.organization_id not in family:
                 continue

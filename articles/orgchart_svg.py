@@ -4,7 +4,7 @@ Units are drawn one per row, indented by depth, with elbow lines from each
 parent down to its units (the shape of a file tree): it stays readable
 however many units a level has, where a top-down tree would grow too wide for
 a phone. Text widths are estimated (CJK characters count as a full em, others
-as 0.6 em), so boxes fit their names without measuring fonts. Every text is
+as 0.6 em, 0.66 in bold), so boxes fit their names without measuring fonts. Every text is
 escaped; the SVG carries a <title> for screen readers, and the page has the
 same chart as a nested list.
 """
@@ -24,8 +24,9 @@ PAD = 10
 MARGIN = 2
 
 
-def text_width(text, size):
-    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * 0.6 for c in text)
+def text_width(text, size, bold=False):
+    latin = 0.66 if bold else 0.6
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else size * latin for c in text)
 
 
 def heads_line(unit):
@@ -46,7 +47,7 @@ def chart_svg(chart, title, title_id="org-chart-title"):
         x, y = MARGIN + depth * INDENT, MARGIN + index * ROW
         heads = heads_line(unit)
         height = BOX if heads else BOX_NO_HEADS
-        box_width = max(text_width(unit.organization.name, FONT), text_width(heads, SMALL)) + 2 * PAD
+        box_width = max(text_width(unit.organization.name, FONT, bold=True), text_width(heads, SMALL)) + 2 * PAD
         width = max(width, x + box_width + MARGIN)
         if depth:
             px, py = stack[depth - 1]

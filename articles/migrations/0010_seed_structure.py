@@ -34,7 +34,7 @@ FACTS = [
     # organisation, kind, parent (under/into), previous parent, note
     ("china-digital-commerce", "created", "alibaba-group", None, "Set up to run Alibaba's shopping businesses in China."),
     ("international-digital-commerce", "created", "alibaba-group", None, "Set up to run Alibaba's shopping businesses abroad."),
-    ("big-taobao", "moved", "china-digital-commerce", "alibaba-group", "Now part of China Digital Commerce."),
+    ("big-taobao", "moved", "china-digital-commerce", "alibaba-group", "Dai Shan took charge of it from Fan Jiang."),
     ("taobao-business-group", "merged", None, None, "Merged with the Tmall business group into three centres."),
     ("tmall-business-group", "merged", None, None, "Merged with the Taobao business group into three centres."),
     ("user-operation-development-center", "created", "big-taobao", None, "For consumers."),

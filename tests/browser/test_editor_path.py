@@ -63,7 +63,8 @@ def test_editor_writes_previews_and_publishes_an_article_in_a_new_subcategory(
     page.fill("#id_lead_image_alt", "A presenter holding a food licence to the camera")
     page.fill("#id_lead_image_caption", "Licences must now be shown on screen.")
     page.fill("#id_new_tags", "food safety, Taobao Live")
-    pick_autocomplete(page, "id_people", "Dai Shan")
+    page.locator("#person_links-group .add-row a").click()  # the people in the story, each with a grade
+    pick_autocomplete(page, "id_person_links-0-person", "Dai Shan")
     screenshot("admin-article-form")
     submit(page, "input[name=_continue]")  # saved as a draft
     assert page.locator(".messagelist .success").is_visible(), page.content()[:2000]
