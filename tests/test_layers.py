@@ -19,6 +19,7 @@ LAYERS = [
     ("receivers", ["articles.signals"]),
     ("middleware", ["articles.middleware", "newsroom.middleware", "newsroom.health"]),
     ("interfaces", ["articles.views", "articles.admin", "articles.feeds", "articles.sitemaps", "articles.templating",
+                    "articles.orgchart_svg",
                     "articles.context_processors", "articles.urls", "articles.management", "articles.apps",
                     "articles.migrations", "newsroom.urls", "newsroom.settings", "newsroom.wsgi", "newsroom.asgi"]),
 ]
