@@ -192,3 +192,12 @@ def test_a_fact_must_say_where_a_unit_moved():
 
 def test_pending_citations_link_nothing_without_their_article():
     assert link_pending_citations() == 0
+
+
+def test_reapplying_the_shipped_entities_file_keeps_the_seed_structure():
+    from django.core.management import call_command
+
+    before = (Role.objects.count(), Organization.objects.count(), set(Role.objects.filter(head=True).values_list("pk", flat=True)))
+    call_command("load_entities", verbosity=0)
+    assert (Role.objects.count(), Organization.objects.count(), set(Role.objects.filter(head=True).values_list("pk", flat=True))) == before
+    assert Role.objects.get(person__slug="qiancheng").organization.slug == "guangguang"
