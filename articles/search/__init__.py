@@ -32,7 +32,7 @@ class OrganizationHit:
 def organizations_named(query, limit=5):
     """Organisations the whole query names: a ticker (9988, BABA), a LEI, a Wikidata id, a name or an alias,
     ignoring case; each with its latest published stories. Two queries, however many match."""
-    term = " ".join(query.split())
+    term = " ".join(query.replace("\x00", " ").split())  # PostgreSQL refuses a NUL in any text
     if not term or len(term) > 200:
         return []
     organizations = list(
