@@ -201,3 +201,36 @@ def test_reapplying_the_shipped_entities_file_keeps_the_seed_structure():
     call_command("load_entities", verbosity=0)
     assert (Role.objects.count(), Organization.objects.count(), set(Role.objects.filter(head=True).values_list("pk", flat=True))) == before
     assert Role.objects.get(person__slug="qiancheng").organization.slug == "guangguang"
+
+
+def organization_form(org, **changes):
+    data = {"name": org.name, "slug": org.slug, "parent": org.parent_id or "", "description": org.description,
+            "founded": "", "dissolved": "", "wikidata_id": org.wikidata_id, "lei": org.lei}
+    for prefix in ("aliases", "listings", "structure_facts", "roles"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
+                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+    data.update(changes)
+    return data
+
+
+def test_an_editor_records_a_move_inline_and_the_current_parent_follows(member):
+    editor = member("Editor")
+    cainiao = Organization.objects.get(slug="cainiao")
+    cdc = Organization.objects.get(slug="china-digital-commerce")
+    response = editor.post(f"/admin/articles/organization/{cainiao.pk}/change/", organization_form(cainiao, **{
+        "structure_facts-TOTAL_FORMS": "1", "structure_facts-0-date": "2022-03-01", "structure_facts-0-kind": "moved",
+        "structure_facts-0-parent": cdc.pk, "structure_facts-0-previous_parent": cainiao.parent_id,
+        "listings-TOTAL_FORMS": "1", "listings-0-ticker": "cn1", "listings-0-exchange": "hkex",
+    }))
+    assert response.status_code == 302, parse_html(response.content).find("ul", class_="errorlist")
+    cainiao.refresh_from_db()
+    assert cainiao.parent == cdc
+    assert cainiao.listings.get().ticker == "CN1"
+    assert Structure.load().parent_on(cainiao.pk, date(2022, 2, 28)) == Organization.objects.get(slug="alibaba-group").pk
+
+
+def test_a_writer_sees_structure_facts_but_cannot_add_them(member):
+    writer = member("Writer")
+    assert writer.user.has_perm("articles.view_structurefact")
+    assert not writer.user.has_perm("articles.add_structurefact")
+    assert member("Editor", "editor2").user.has_perm("articles.add_structurefact")

@@ -15,6 +15,7 @@ importer links the article when the file comes in.
 
 from datetime import date
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 SEED_CHECKSUM = "1266f82b395c055185cf3edf9dad66a30253dfab7d3b28c6d3309c2327be0a97"
@@ -132,7 +133,29 @@ def forwards(apps, schema_editor):
             Listing.objects.get_or_create(ticker=ticker, exchange=exchange, defaults={"organization": org})
 
 
+# The models 0009 added, and what each role may do with them (as 0005 gave for the others).
+NEW_MODELS = ["structurefact", "listing", "articleperson", "articleorganization"]
+GRANTS = {"Editor": "*", "Admin": "*", "Writer": ["view_structurefact", "view_listing"]}
+
+
+def grant_permissions(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    new = Permission.objects.filter(content_type__app_label="articles", content_type__model__in=NEW_MODELS)
+    for name, codenames in GRANTS.items():
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            group.permissions.add(*(new if codenames == "*" else new.filter(codename__in=codenames)))
+
+
 class Migration(migrations.Migration):
     dependencies = [("articles", "0009_structure_grades_identifiers")]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(forwards, migrations.RunPython.noop),
+        migrations.RunPython(grant_permissions, migrations.RunPython.noop),
+    ]
