@@ -135,3 +135,13 @@ def test_the_article_admin_lists_the_structure_facts_it_is_cited_for(staff_clien
     assert "User Operation and Development Center" in text and "Tmall Business Group" in text
     assert group.find("input", type="checkbox") is None  # read only: nothing to delete
     assert "Xuande" in document.find("div", id="cited_roles-group").text()
+
+
+def test_a_link_written_without_a_grade_as_the_previous_release_did_is_a_mention(make_article):
+    from django.db import connection
+
+    article = make_article()
+    person = Person.objects.get(slug="jia-luo")
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO articles_article_people (article_id, person_id) VALUES (%s, %s)", [article.pk, person.pk])
+    assert ArticlePerson.objects.get(article=article).grade == Grade.MENTION

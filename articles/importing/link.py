@@ -56,11 +56,14 @@ class EntityMatcher:
 
         ``folded`` may pass ``fold(" ".join(text.split()))`` when the caller has it already.
         """
-        people, organizations = self.count(text, folded)
+        people, organizations = self.count(text, folded, cap=1)
         return set(people), set(organizations)
 
-    def count(self, text: str, folded: str | None = None) -> tuple[Counter, Counter]:
-        """How many times each person and each organisation is named in ``text``: {pk: times}."""
+    def count(self, text: str, folded: str | None = None, cap: int | None = None) -> tuple[Counter, Counter]:
+        """How many times each person and each organisation is named in ``text``: {pk: times}.
+
+        With ``cap``, a spelling stops being counted (and checked) once seen that many times.
+        """
         people, organizations = Counter(), Counter()
         if not self.keys:
             return people, organizations
@@ -70,6 +73,8 @@ class EntityMatcher:
         # Leftmost-longest matches, in C; a match that is not a whole word
         # ("alibaba groups") is searched again for shorter names inside it.
         for end, (name, whole_word) in self.automaton.iter_long(folded):
+            if cap is not None and found[name] >= cap:
+                continue
             start = end - len(name) + 1
             if not whole_word or self._whole_word(folded, start, end):
                 found[name] += 1
@@ -85,8 +90,8 @@ class EntityMatcher:
 
     def grades(self, lead: str, body: str) -> tuple[dict[int, str], dict[int, str]]:
         """{pk: grade} for the people and for the organisations named in ``lead`` (title and standfirst) or ``body``."""
-        lead_people, lead_orgs = self.count(lead)
-        body_people, body_orgs = self.count(body)
+        lead_people, lead_orgs = self.count(lead, cap=1)
+        body_people, body_orgs = self.count(body, cap=MAJOR_FROM)
 
         def grade(lead_counts, body_counts):
             return {

@@ -106,12 +106,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='articleperson',
             name='grade',
-            field=models.CharField(choices=[('about', 'about'), ('major', 'major mention'), ('mention', 'mention')], default='mention', max_length=10),
+            field=models.CharField(choices=[('about', 'about'), ('major', 'major mention'), ('mention', 'mention')], db_default='mention', default='mention', max_length=10),
         ),
         migrations.AddField(
             model_name='articleorganization',
             name='grade',
-            field=models.CharField(choices=[('about', 'about'), ('major', 'major mention'), ('mention', 'mention')], default='mention', max_length=10),
+            field=models.CharField(choices=[('about', 'about'), ('major', 'major mention'), ('mention', 'mention')], db_default='mention', default='mention', max_length=10),
         ),
         migrations.CreateModel(
             name='Listing',

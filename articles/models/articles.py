@@ -266,7 +266,7 @@ class ArticlePerson(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_links")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="article_links")
-    grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.MENTION)
+    grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.MENTION, db_default=Grade.MENTION)
 
     class Meta:
         db_table = "articles_article_people"
@@ -283,7 +283,7 @@ class ArticleOrganization(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="organization_links")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="article_links")
-    grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.MENTION)
+    grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.MENTION, db_default=Grade.MENTION)
 
     class Meta:
         db_table = "articles_article_organizations"
