@@ -27,7 +27,7 @@ from .origin import absolute_url, site_origin
 from .publishing import rules
 from .publishing.previews import article_from_preview_token
 from .publishing.visibility import category_tree
-from .models import Article, ArticleOrganization, ArticlePerson, Correction, Grade, OldPath, Organization, Person, Role
+from .models import Article, ArticleOrganization, ArticlePerson, Correction, Grade, OldPath, Organization, Person
 from .orgchart import Structure
 from .orgchart_svg import chart_svg
 

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from articles.importing.link import EntityMatcher
 from articles.importing.service import ImportOptions, import_files

@@ -1,8 +1,7 @@
 """Organisations through time: the seed's chart at two dates, the SVG, the timeline and its sources, query counts."""
 
-import re
 import xml.etree.ElementTree as ET
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,14 +19,13 @@ SEED_CHECKSUM = "1266f82b395c055185cf3edf9dad66a30253dfab7d3b28c6d3309c2327be0a9
 
 
 def chart_units(document):
-    """{unit name: [head names]} of the nested list's first level."""
-    nav = document.find("nav", class_="org-units")
-    top = nav.find("ul")
-    return {
-        li.find("a").text(): [a.text() for a in (li.find("span", class_="heads") or li).find_all("a")][: len(li.find_all("a"))]
-        if li.find("span", class_="heads") else []
-        for li in top.children if li.tag == "li"
-    }
+    """{unit name: [its own heads' names]} of the nested list's first level (sub-units' heads not included)."""
+    top = document.find("nav", class_="org-units").find("ul")
+    units = {}
+    for li in (child for child in top.children if child.tag == "li"):
+        own = [child for child in li.children if child.tag == "span" and "heads" in child.attrs.get("class", "")]
+        units[li.find("a").text()] = [a.text() for a in own[0].find_all("a")] if own else []
+    return units
 
 
 def test_big_taobao_on_30_november_2021_has_the_two_business_groups(client):
