@@ -250,3 +250,29 @@ def test_migrating_from_zero_seeds_the_entities_and_builds_the_search_index_whic
     organizations = len(entities["organizations"]) + len(frozen("0010_seed_structure").NEW_ORGANIZATIONS)
     assert manage("shell", "-c", CYCLE, env=fresh_database).strip().splitlines()[-1] == str(
         [index, [], people, organizations, True])
+
+
+# Links made before 0009 (the auto-made tables) survive it as graded links, graded "mention".
+LINKS_KEPT = """
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+call_command("migrate", "articles", "0008", verbosity=0)
+old = MigrationExecutor(connection).loader.project_state(("articles", "0008_body_as_rich_text")).apps
+Category, Article = old.get_model("articles", "Category"), old.get_model("articles", "Article")
+Person, Organization = old.get_model("articles", "Person"), old.get_model("articles", "Organization")
+article = Article.objects.create(title="Before grades", slug="before-grades", standfirst="s", body="b",
+                                 category=Category.objects.create(name="News", slug="news", path="news"))
+article.people.add(Person.objects.get(slug="dai-shan"), Person.objects.get(slug="xuande"))
+article.organizations.add(Organization.objects.get(slug="big-taobao"))
+call_command("migrate", verbosity=0)
+from articles.models import Article as Live
+live = Live.objects.get(slug="before-grades")
+print((sorted((l.person.slug, l.grade) for l in live.person_links.all()), [(l.organization.slug, l.grade) for l in live.organization_links.all()]))
+"""
+
+
+def test_links_made_before_grades_are_kept_as_mentions(fresh_database):
+    assert manage("shell", "-c", LINKS_KEPT, env=fresh_database).strip().splitlines()[-1] == str(
+        ([("dai-shan", "mention"), ("xuande", "mention")], [("big-taobao", "mention")]))
