@@ -37,10 +37,13 @@ def load_entities(Person, PersonAlias, Organization, OrganizationAlias, Role, pa
             PersonAlias.objects.get_or_create(person=person, name=alias)
         for role in item.get("roles", []):
             start = role.get("start_date")
-            Role.objects.get_or_create(
+            found, _ = Role.objects.get_or_create(
                 person=person,
                 organization=orgs[role["organization"]],
                 title=role["title"],
                 defaults={"start_date": date.fromisoformat(start) if start else None},
             )
+            if role.get("head") and not getattr(found, "head", True):  # historical models before 0009 have no head
+                found.head = True
+                found.save(update_fields=["head"])
     return len(data["people"]), len(orgs)

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds for the whole site and for each category, tag and person.
+"""RSS 2.0 and Atom feeds for the whole site and for each category, tag, person and organisation.
 
 With NEWSROOM_WEBSUB_HUBS set, each feed names its hubs (WebSub), which the webhook worker pings on
 publish (articles/webhooks/events.py).
@@ -15,7 +15,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from taggit.models import Tag
 
 from . import library
-from .models import Article, Person
+from .models import Article, Organization, Person
 from .origin import site_origin
 from .publishing.visibility import category_tree
 
@@ -182,6 +182,17 @@ class PersonFeed(LatestArticlesFeed):
         return Article.objects.published().filter(people=obj)
 
 
+class OrganizationFeed(PersonFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Organization, slug=slug)
+
+    def description(self, obj=None):
+        return f"Latest articles about or mentioning {obj.name}"
+
+    def articles(self, obj):
+        return Article.objects.published().filter(organizations=obj)
+
+
 def atom(feed_class):
     """The Atom flavour of an RSS feed class."""
     return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": AtomWithContent, "subtitle": feed_class.description})
@@ -191,3 +202,4 @@ LatestArticlesAtomFeed = atom(LatestArticlesFeed)
 CategoryAtomFeed = atom(CategoryFeed)
 TagAtomFeed = atom(TagFeed)
 PersonAtomFeed = atom(PersonFeed)
+OrganizationAtomFeed = atom(OrganizationFeed)

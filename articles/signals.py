@@ -15,12 +15,18 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from taggit.models import Tag, TaggedItem
 
 from .cache.generation import content_changed
-from .models import Article, Category, Correction, Image, OldPath, Organization, Person, Role
+from .models import (
+    Article, ArticleOrganization, ArticlePerson, Category, Correction, Image, Listing, OldPath, Organization, Person, Role,
+    StructureFact,
+)
 from .search import index_articles
 
-READER_VISIBLE = (Article, Category, Correction, Image, OldPath, Organization, Person, Role, Tag, TaggedItem)
+READER_VISIBLE = (Article, Category, Correction, Image, Listing, OldPath, Organization, Person, Role, StructureFact, Tag,
+                  TaggedItem)
 LINKS = (Article.people.through, Article.organizations.through, TaggedItem)
 INDEXED_LINKS = (Article.people.through, TaggedItem)  # tags and people are in the search document
+# The graded links are rows of their own too: the admin's inlines save and delete them one by one.
+GRADED_LINKS = (ArticlePerson, ArticleOrganization)
 
 
 def on_change(sender, raw=False, **kwargs):
@@ -39,6 +45,14 @@ def on_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
             index_articles([Article(pk=pk) for pk in pk_set])
         elif isinstance(instance, Person):  # person.articles.clear()
             index_articles(instance.articles.all())
+
+
+def on_graded_link_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    content_changed()
+    if sender is ArticlePerson:
+        index_articles([Article(pk=instance.article_id)])
 
 
 def reindex_article(sender, instance, raw=False, **kwargs):
@@ -65,6 +79,9 @@ def connect():
         post_delete.connect(on_change, sender=model, dispatch_uid=f"newsroom-deleted-{model._meta.label}")
     for through in LINKS:
         m2m_changed.connect(on_links_changed, sender=through, dispatch_uid=f"newsroom-links-{through._meta.label}")
+    for model in GRADED_LINKS:
+        post_save.connect(on_graded_link_saved, sender=model, dispatch_uid=f"newsroom-graded-{model._meta.label}")
+        post_delete.connect(on_graded_link_saved, sender=model, dispatch_uid=f"newsroom-ungraded-{model._meta.label}")
     post_save.connect(reindex_article, sender=Article, dispatch_uid="newsroom-index-article")
     for model in (Person, Tag):
         pre_save.connect(note_renaming, sender=model, dispatch_uid=f"newsroom-renaming-{model._meta.label}")

@@ -35,6 +35,8 @@ def environment(**options):
         current_year=lambda: timezone.localtime().year,
         breadcrumb_json_ld=breadcrumb_json_ld,
         article_json_ld=article_json_ld,
+        organization_json_ld=organization_json_ld,
+        person_json_ld=person_json_ld,
         page_url=page_url,
         absolute_url=absolute_url,
         site_origin=site_origin,
@@ -131,8 +133,8 @@ def article_json_ld(request, article):
             "name": settings.NEWSROOM_SITE_NAME,
             "logo": {"@type": "ImageObject", "url": absolute_url(request, static("favicon.svg"))},
         },
-        "about": [{"@type": "Person", "name": p.name, "url": absolute_url(request, p.get_absolute_url())} for p in article.people.all()],
     }
+    data.update(graded_entities(request, article))
     corrections = list(article.corrections.all())
     if corrections:
         data["correction"] = [
@@ -141,3 +143,52 @@ def article_json_ld(request, article):
     if article.lead_image:
         data["image"] = [absolute_url(request, url) for url in library.crop_urls(article.lead_image)]
     return json_ld({k: v for k, v in data.items() if v not in (None, [], "")})
+
+
+def entity_data(request, entity, with_listings=True):
+    """schema.org for a person or organisation: its page, its Wikidata item, its LEI and (on its own page) tickers.
+
+    An article names its entities without their tickers: reading them would cost the article page a query.
+    """
+    is_person = entity._meta.model_name == "person"
+    listings = list(entity.listings.all()) if with_listings and not is_person else []
+    data = {
+        "@type": "Person" if is_person else ("Corporation" if listings else "Organization"),
+        "name": entity.name,
+        "url": absolute_url(request, entity.get_absolute_url()),
+    }
+    if entity.wikidata_id:
+        data["sameAs"] = [f"https://www.wikidata.org/wiki/{entity.wikidata_id}"]
+    if not is_person and entity.lei:
+        data["leiCode"] = entity.lei
+    if listings:
+        # schema.org: "an exchange and an instrument name separated by a space character".
+        data["tickerSymbol"] = [f"{listing.exchange} {listing.ticker}" for listing in listings]
+    return data
+
+
+def graded_entities(request, article):
+    """JSON-LD ``about`` (graded about) and ``mentions`` (major mentions and mentions), people then organisations."""
+    links = [(link.grade, link.person) for link in article.person_links.all()]
+    links += [(link.grade, link.organization) for link in article.organization_links.all()]
+    about = [entity_data(request, entity, with_listings=False) for grade, entity in links if grade == "about"]
+    mentions = [entity_data(request, entity, with_listings=False) for grade, entity in links if grade != "about"]
+    return {"about": about, "mentions": mentions}
+
+
+def organization_json_ld(request, organization):
+    data = {"@context": "https://schema.org", **entity_data(request, organization)}
+    if organization.description:
+        data["description"] = organization.description
+    if organization.founded:
+        data["foundingDate"] = organization.founded.isoformat()
+    if organization.dissolved:
+        data["dissolutionDate"] = organization.dissolved.isoformat()
+    return json_ld(data)
+
+
+def person_json_ld(request, person):
+    data = {"@context": "https://schema.org", **entity_data(request, person)}
+    if person.job_title:
+        data["jobTitle"] = person.job_title
+    return json_ld(data)

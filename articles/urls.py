@@ -39,7 +39,7 @@ urlpatterns = [
     path("people/<uslug:slug>/", views.person_page, name="person"),
     path("organisations/", views.organization_index, name="organizations"),
     path("organisations/<uslug:slug>/", views.organization_page, name="organization"),
-    # Feeds: RSS 2.0 and Atom, for the site and for each category, tag and person.
+    # Feeds: RSS 2.0 and Atom, for the site and for each category, tag, person and organisation.
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("feed/category/<slugpath:path>/", feeds.CategoryFeed(), name="category_feed"),
@@ -48,6 +48,8 @@ urlpatterns = [
     path("feed/atom/tag/<uslug:slug>/", feeds.TagAtomFeed(), name="tag_feed_atom"),
     path("feed/people/<uslug:slug>/", feeds.PersonFeed(), name="person_feed"),
     path("feed/atom/people/<uslug:slug>/", feeds.PersonAtomFeed(), name="person_feed_atom"),
+    path("feed/organisations/<uslug:slug>/", feeds.OrganizationFeed(), name="organization_feed"),
+    path("feed/atom/organisations/<uslug:slug>/", feeds.OrganizationAtomFeed(), name="organization_feed_atom"),
     # Sitemaps and robots.txt.
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap-news.xml", views.news_sitemap, name="news_sitemap"),

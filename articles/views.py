@@ -4,16 +4,19 @@ Every list of articles starts from ``Article.objects.published()``; only the
 article page itself lets staff see a draft, as a marked preview.
 """
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import BigIntegerField, Count, Prefetch, Q, Value
+from django.db.models import BigIntegerField, Count, Prefetch, Q, Value, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
@@ -23,12 +26,15 @@ from .origin import absolute_url, site_origin
 from .publishing import rules
 from .publishing.previews import article_from_preview_token
 from .publishing.visibility import category_tree
-from .models import Article, Correction, OldPath, Organization, Person, Role
+from .models import Article, ArticleOrganization, ArticlePerson, Correction, Grade, OldPath, Organization, Person
+from .orgchart import Structure
+from .orgchart_svg import chart_svg
 
 HOME_LATEST = 12
 SECTION_TEASERS = 3
 RECENT_WINDOW = 300  # newest articles scanned for the home page's section teasers
 RELATED_ARTICLES = 4
+STORIES_ABOUT = 20  # the latest stories about a person or organisation, above the paginated mentions
 
 
 @dataclass(frozen=True)
@@ -183,8 +189,10 @@ def with_page_relations(queryset):
     return queryset.select_related("category", "lead_image").prefetch_related(
         "tags",
         "corrections",
-        Prefetch("people", queryset=Person.objects.order_by("name")),
-        Prefetch("organizations", queryset=Organization.objects.order_by("name")),
+        # The graded links with their people and organisations: the page's lists and JSON-LD's about and mentions.
+        Prefetch("person_links", queryset=ArticlePerson.objects.select_related("person").order_by("person__name")),
+        Prefetch("organization_links",
+                 queryset=ArticleOrganization.objects.select_related("organization").order_by("organization__name")),
     )
 
 
@@ -269,16 +277,31 @@ def people_index(request):
     )
 
 
+def stories_by_grade(request, links, entity):
+    """The latest stories about an entity (graded "about"), and a page of the others that mention it.
+
+    ``links`` names the graded link ("person_links", "organization_links"); the entity and the
+    grade are tested in one filter() so they are read from the same link row. Three queries,
+    whatever the number of stories: the about list, and the page's count and rows.
+    """
+    field = links.removesuffix("_links")
+    published = Article.objects.published().for_listing()
+    about = list(published.filter(**{f"{links}__{field}": entity, f"{links}__grade": Grade.ABOUT})[:STORIES_ABOUT])
+    mentioned = published.filter(**{f"{links}__{field}": entity, f"{links}__grade__in": [Grade.MAJOR, Grade.MENTION]})
+    return about, paginate(request, mentioned)
+
+
 def person_page(request, slug):
     person = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
-    articles = Article.objects.published().filter(people=person).for_listing()
+    about, page = stories_by_grade(request, "person_links", person)
     return render(
         request,
         "articles/person.html",
         {
             "person": person,
             "roles": person.roles.select_related("organization"),
-            "page": paginate(request, articles),
+            "about": about,
+            "page": page,
             "breadcrumbs": trail(
                 Crumb("People", reverse("articles:people")), Crumb(person.name, person.get_absolute_url())
             ),
@@ -301,35 +324,84 @@ def organization_index(request):
     )
 
 
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class BadChartDate(ValueError):
+    pass
+
+
+def chart_date(request):
+    """The day ``?on=`` asks for (YYYY-MM-DD), today without it; anything else is a BadChartDate."""
+    raw = request.GET.get("on")
+    if raw is None or raw == "":
+        return timezone.localdate()
+    try:
+        if ISO_DAY.fullmatch(raw):
+            return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    raise BadChartDate(raw[:40])
+
+
 def organization_page(request, slug):
-    organization = get_object_or_404(Organization, slug=slug)
-    by_pk = {o.pk: o for o in Organization.objects.only("pk", "name", "slug", "parent_id")}
-    ancestors = organization.ancestors(by_pk)
-    articles = Article.objects.published().filter(organizations=organization).for_listing()
+    """The organisation, its chart at a date (nested list and SVG), its timeline, identifiers and stories.
+
+    A fixed number of queries however many units, heads and facts there are
+    (orgchart.Structure reads them all at once).
+    """
+    structure = Structure.load()
+    organization = structure.by_slug.get(slug)
+    if organization is None:
+        raise Http404("No such organisation.")
+    prefetch_related_objects([organization], "listings")  # once, for the page and its JSON-LD
+    status, date_error = 200, None
+    try:
+        day = chart_date(request)
+    except BadChartDate as exc:
+        day, status = timezone.localdate(), 400
+        date_error = f"“{exc}” is not a date. Ask for a day as ?on=YYYY-MM-DD, for example ?on=2021-11-30."
+    chart = structure.chart(organization, day)
+    ancestors = organization.ancestors(structure.by_pk)
+    title = f"{organization.name} on {day:%-d %B %Y}"
+    about, page = stories_by_grade(request, "organization_links", organization)
     return render(
         request,
         "articles/organization.html",
         {
             "organization": organization,
-            "units": [o for o in by_pk.values() if o.parent_id == organization.pk],
-            "roles": Role.objects.filter(organization=organization).select_related("person"),
-            "page": paginate(request, articles),
+            "listings": organization.listings.all(),
+            "day": day,
+            "is_today": day == timezone.localdate(),
+            "date_error": date_error,
+            "chart": chart,
+            "chart_svg": chart_svg(chart, f"Organisation chart: {title}") if chart.units or chart.heads else None,
+            "chart_title": title,
+            "parent_then": structure.ancestors_on(organization, day),
+            "existed": structure.exists_on(organization.pk, day),
+            "timeline": structure.timeline(organization),
+            "roles": structure.roles_of(organization.pk),
+            "about": about,
+            "page": page,
             "breadcrumbs": trail(
                 Crumb("Organisations", reverse("articles:organizations")),
                 *[Crumb(o.name, o.get_absolute_url()) for o in ancestors],
                 Crumb(organization.name, organization.get_absolute_url()),
             ),
         },
+        status=status,
     )
 
 
 def search_page(request):
     query = request.GET.get("q", "").strip()
     page = paginate_search(request, query)
+    organizations = search.organizations_named(query) if query and page.number == 1 else []
     return render(
         request,
         "articles/search.html",
-        {"query": query, "page": page, "breadcrumbs": trail(Crumb("Search", reverse("articles:search")))},
+        {"query": query, "page": page, "organizations": organizations,
+         "breadcrumbs": trail(Crumb("Search", reverse("articles:search")))},
     )
 
 

@@ -88,12 +88,12 @@ def empty_page_cache():
     cache.clear()
 
 
-# The article change form's corrections inline, with no corrections: admin POSTs need it.
+# The article change form's inlines (corrections, graded people and organisations, facts it is cited for),
+# with no rows: admin POSTs need their management forms.
 NO_CORRECTIONS = {
-    "corrections-TOTAL_FORMS": "0",
-    "corrections-INITIAL_FORMS": "0",
-    "corrections-MIN_NUM_FORMS": "0",
-    "corrections-MAX_NUM_FORMS": "1000",
+    f"{prefix}-{name}": value
+    for prefix in ("corrections", "person_links", "organization_links", "cited_structure_facts", "cited_roles")
+    for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))
 }
 
 

@@ -62,8 +62,11 @@ def test_editor_creates_a_subcategory_and_publishes_an_article(staff_client, cli
             "unpublish_at_1": "",
             "tags": [Tag.objects.get(name="Taobao").pk],
             **NO_CORRECTIONS, "new_tags": "food safety, 淘宝",
-            "people": [Person.objects.get(slug="dai-shan").pk],
-            "organizations": [Organization.objects.get(slug="taobao-live").pk],
+            "person_links-TOTAL_FORMS": "1", "person_links-0-person": Person.objects.get(slug="dai-shan").pk,
+            "person_links-0-grade": "about",
+            "organization_links-TOTAL_FORMS": "1",
+            "organization_links-0-organization": Organization.objects.get(slug="taobao-live").pk,
+            "organization_links-0-grade": "mention",
         },
     )
     assert response.status_code == 302, parse_html(response.content).find("ul", class_="errorlist")

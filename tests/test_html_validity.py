@@ -80,6 +80,9 @@ def pages(client, make_article, make_category, settings, tmp_path):
         "person": dai_shan.get_absolute_url(),
         "organisations": "/organisations/",
         "organisation": big_taobao.get_absolute_url(),
+        "organisation-chart-2021": big_taobao.get_absolute_url() + "?on=2021-11-30",  # the chart, SVG and timeline
+        "organisation-listed": "/organisations/alibaba-group/",  # identifiers
+        "search-ticker": "/search/?q=BABA",  # the organisations block
         "search": "/search/?q=Taobao",
         "search-empty": "/search/",
         "corrections": "/corrections/",

@@ -206,7 +206,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise ImportFailure("linking failed")
 
-    monkeypatch.setattr(EntityMatcher, "find", explode)
+    monkeypatch.setattr(EntityMatcher, "grades", explode)
     report = run(write(tmp_path, "a.txt", HEADER))
     assert report.results[0].outcome == "failed"
     assert Article.objects.count() == 0
@@ -220,20 +220,20 @@ def test_interrupt_keeps_finished_files_and_rolls_back_the_current_one(tmp_path,
 
     for i in range(3):
         write(tmp_path, f"{i}.txt", BREADCRUMB.replace("Taobao story", f"Story {i}"))
-    real_find = EntityMatcher.find
+    real_grades = EntityMatcher.grades
     calls = []
 
-    def interrupt_on_second(self, text, folded=None):
-        calls.append(text)
+    def interrupt_on_second(self, lead, body):
+        calls.append(lead)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real_find(self, text, folded)
+        return real_grades(self, lead, body)
 
-    monkeypatch.setattr(EntityMatcher, "find", interrupt_on_second)
+    monkeypatch.setattr(EntityMatcher, "grades", interrupt_on_second)
     report = import_files([tmp_path], ImportOptions(), batch_size=1)
     assert report.interrupted and not report.ok
     assert list(Article.objects.values_list("title", flat=True)) == ["Story 0"]
-    monkeypatch.setattr(EntityMatcher, "find", real_find)
+    monkeypatch.setattr(EntityMatcher, "grades", real_grades)
     again = run(tmp_path)
     assert again.summary() == "created 2, updated 0, unchanged 1, failed 0"
     assert Article.objects.count() == 3

@@ -15,10 +15,11 @@ LAYERS = [
     ("helpers", ["newsroom", "articles.text", "articles.slugs", "articles.origin", "articles.images", "articles.richtext"]),
     ("models", ["articles.models"]),
     ("services", ["articles.publishing", "articles.search", "articles.cache", "articles.importing", "articles.entities",
-                  "articles.library", "articles.representation", "articles.webhooks"]),
+                  "articles.library", "articles.representation", "articles.webhooks", "articles.orgchart"]),
     ("receivers", ["articles.signals", "articles.notifications"]),
     ("middleware", ["articles.middleware", "newsroom.middleware", "newsroom.health"]),
     ("interfaces", ["articles.api", "articles.views", "articles.admin", "articles.feeds", "articles.sitemaps", "articles.templating",
+                    "articles.orgchart_svg",
                     "articles.context_processors", "articles.urls", "articles.management", "articles.apps",
                     "articles.migrations", "newsroom.urls", "newsroom.settings", "newsroom.wsgi", "newsroom.asgi"]),
 ]

@@ -118,7 +118,18 @@ def test_the_entities_migration_carries_its_own_data():
 
 @pytest.mark.django_db
 def test_the_migrated_database_holds_every_seed_entity_with_its_aliases_and_roles():
+    """As 0002 wrote them, with the changes the structure seed (0010) makes to roles."""
     entities = frozen("0002_corpus_entities").ENTITIES
+    structure = frozen("0013_seed_structure")
+    moved = {(person, org, title): (new_org, new_title) for person, org, title, new_org, new_title in structure.MOVED_ROLES}
+    starts = {(person, org, title): start for person, org, title, _, start in structure.ROLES}
+
+    def expected_role(person, role):
+        key = (person, role["organization"], role["title"])
+        org, title = moved.get(key, key[1:])
+        start = date.fromisoformat(role["start_date"]) if role.get("start_date") else starts.get((person, org, title))
+        return org, title, start
+
     for item in entities["organizations"]:
         org = Organization.objects.get(slug=item["slug"])
         assert (org.name, org.description, org.parent.slug if org.parent else None) == (
@@ -129,8 +140,7 @@ def test_the_migrated_database_holds_every_seed_entity_with_its_aliases_and_role
         assert (person.name, person.job_title, person.bio) == (item["name"], item["job_title"], item["bio"])
         assert set(person.aliases.values_list("name", flat=True)) == set(item["aliases"])
         assert {(r.organization.slug, r.title, r.start_date) for r in Role.objects.filter(person=person)} == {
-            (r["organization"], r["title"], date.fromisoformat(r["start_date"]) if r.get("start_date") else None)
-            for r in item["roles"]
+            expected_role(item["slug"], r) for r in item["roles"]
         }
 
 
@@ -237,7 +247,8 @@ def manage(*args, env):
 def test_migrating_from_zero_seeds_the_entities_and_builds_the_search_index_which_0003_can_take_out(fresh_database):
     entities = frozen("0002_corpus_entities").ENTITIES
     index = ["articles_search", "articles_search_delete"] if connection.vendor == "sqlite" else ["articles_search_pg_document"]
-    people, organizations = len(entities["people"]), len(entities["organizations"])
+    people = len(entities["people"])
+    organizations = len(entities["organizations"]) + len(frozen("0013_seed_structure").NEW_ORGANIZATIONS)
     assert manage("shell", "-c", CYCLE, env=fresh_database).strip().splitlines()[-1] == str(
         [index, [], people, organizations, True])
 
@@ -288,3 +299,29 @@ print(json.dumps([Image.objects.count(), image.file.name == name, image.alt, ima
 def test_lead_images_photos_and_their_revisions_move_into_the_library(fresh_database):
     output = manage("shell", "-c", LIBRARY_CYCLE, env=fresh_database).strip().splitlines()[-1]
     assert json.loads(output) == [1, True, "A quay", "Ningbo", "Wire", [640, 360], True, True, True]
+
+
+# Links made before 0012 (the auto-made tables) survive it as graded links, graded "mention".
+LINKS_KEPT = """
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+call_command("migrate", "articles", "0008", verbosity=0)
+old = MigrationExecutor(connection).loader.project_state(("articles", "0008_body_as_rich_text")).apps
+Category, Article = old.get_model("articles", "Category"), old.get_model("articles", "Article")
+Person, Organization = old.get_model("articles", "Person"), old.get_model("articles", "Organization")
+article = Article.objects.create(title="Before grades", slug="before-grades", standfirst="s", body="b",
+                                 category=Category.objects.create(name="News", slug="news", path="news"))
+article.people.add(Person.objects.get(slug="dai-shan"), Person.objects.get(slug="xuande"))
+article.organizations.add(Organization.objects.get(slug="big-taobao"))
+call_command("migrate", verbosity=0)
+from articles.models import Article as Live
+live = Live.objects.get(slug="before-grades")
+print((sorted((l.person.slug, l.grade) for l in live.person_links.all()), [(l.organization.slug, l.grade) for l in live.organization_links.all()]))
+"""
+
+
+def test_links_made_before_grades_are_kept_as_mentions(fresh_database):
+    assert manage("shell", "-c", LINKS_KEPT, env=fresh_database).strip().splitlines()[-1] == str(
+        ([("dai-shan", "mention"), ("xuande", "mention")], [("big-taobao", "mention")]))

@@ -23,6 +23,7 @@ from .filters import QualityFlagFilter, StateFilter, TagFilter
 from .paging import IdsFirstPaginator
 from .forms import ArticleAdminForm
 from .media import small_url
+from .mentions import MENTION_INLINES
 
 
 SEARCH_LIMIT = 1000  # the list's search shows at most the newest this many full-text matches
@@ -37,7 +38,7 @@ class CorrectionInline(admin.StackedInline):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
-    inlines = (CorrectionInline,)
+    inlines = (CorrectionInline, *MENTION_INLINES)
     list_display = ("title", "category", "state", "publish_at", "updated_at", "thumbnail")
     list_filter = (StateFilter, "status", "category", TagFilter, QualityFlagFilter, "language")
     list_select_related = ("category", "lead_image")
@@ -45,7 +46,7 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "publish_at"
     list_per_page = 50  # a page of 100 rows took as long to render as all the list's queries at 100,000 articles
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("category", "people", "organizations", "lead_image")
+    autocomplete_fields = ("category", "lead_image")
     actions = ["publish", "publish_pending", "unpublish", "revoke_previews"]
     readonly_fields = ("created_at", "updated_at", "source_name", "source_checksum", "quality_flags", "image_preview",
                        "share_preview", "version", "pending_summary")
@@ -58,7 +59,7 @@ class ArticleAdmin(VersionAdmin):
                                    "pending_summary", "share_preview")}),
         ("Lead image", {"fields": ("lead_image", "image_preview"),
                         "description": "Chosen from the media library (Images), which holds its alt text, caption and credit."}),
-        ("Tags and mentions", {"fields": ("tags", "new_tags", "people", "organizations")}),
+        ("Tags", {"fields": ("tags", "new_tags")}),
         ("Import", {"classes": ("collapse",), "fields": ("source_name", "source_checksum", "quality_flags", "version", "created_at", "updated_at")}),
     )
 

@@ -25,7 +25,7 @@ QUERY_PARAMETERS = {
     "articles:path": ("page",),
     "articles:tag": ("page",),
     "articles:person": ("page",),
-    "articles:organization": ("page",),
+    "articles:organization": ("page", "on"),  # ?on=2021-11-30: the chart at that date
     "articles:corrections": ("page",),
     "articles:sitemap_section": ("p",),
     # The read API (articles/api/): its lists' filters and cursors.

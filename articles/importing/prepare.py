@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from taggit.models import Tag
 
 from ..models import Article, Category
-from ..text import cjk_share, fold
+from ..text import cjk_share
 from .dates import DateReading
 from .decode import decode
 from .errors import ImportFailure
@@ -35,8 +35,8 @@ class Prepared(FileRef):
     parsed: ParsedArticle
     flags: list[str]
     language: str
-    people: set[int]
-    organizations: set[int]
+    people: dict[int, str]  # pk: proposed grade (importing/link.py)
+    organizations: dict[int, str]
 
 
 def prepare(loaded, matcher, encoding=None, dates=DateReading()):
@@ -53,8 +53,7 @@ def prepare(loaded, matcher, encoding=None, dates=DateReading()):
         flags = list(dict.fromkeys([*parsed.flags, *artefact_flags(full_text)]))
         if decoded.doubtful:
             flags.append("doubtful-encoding")
-        # clean_text left single spaces, so only the line breaks need joining.
-        people, organizations = matcher.find(full_text, fold(full_text.replace("\n", " ")))
+        people, organizations = matcher.grades(f"{parsed.title}\n{parsed.standfirst}", parsed.body)
     except ImportFailure as exc:
         return loaded.result(FAILED, str(exc))
     chinese = cjk_share(parsed.title + parsed.body) > CHINESE_FROM

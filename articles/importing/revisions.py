@@ -35,8 +35,6 @@ def bulk_revision(articles, items, user):
             else:
                 value = f.value_from_object(article)
                 data[f.name] = value if is_protected_type(value) else f.value_to_string(article)
-        data["people"] = sorted(item.people)
-        data["organizations"] = sorted(item.organizations)
         rows.append((
             revision.pk, str(article.pk), content_type.pk, "default", "json",
             json.dumps([{"model": "articles.article", "pk": article.pk, "fields": data}], cls=DjangoJSONEncoder),

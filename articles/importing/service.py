@@ -14,6 +14,8 @@ from django.conf import settings
 
 from newsroom.db_router import use_primary
 
+from ..cache.generation import content_changed
+from ..orgchart import link_pending_citations
 from ..publishing import rules
 from .dates import DateReading
 from .link import EntityMatcher
@@ -72,6 +74,8 @@ def import_sources(sources, options=None, on_result=None, batch_size=BATCH_SIZE)
             run_pipeline(chunks, options.max_size, preparer, writer, emit)
         except KeyboardInterrupt:
             report.interrupted = True
+    if report.count(CREATED) and link_pending_citations():
+        content_changed()  # organisation pages now name the article their facts cite
     if report.count(CREATED) >= REFRESH_FROM:
         refresh_statistics()
     return report

@@ -160,10 +160,10 @@ class BatchWriter:
                 article.publish_at = article.publish_at or timezone.now()
             articles.append(article)
         Article.objects.bulk_create(articles)
-        insert_rows(Article.people.through, ("article_id", "person_id"),
-                    [(a.pk, pk) for a, i in zip(articles, items) for pk in i.people])
-        insert_rows(Article.organizations.through, ("article_id", "organization_id"),
-                    [(a.pk, pk) for a, i in zip(articles, items) for pk in i.organizations])
+        insert_rows(Article.people.through, ("article_id", "person_id", "grade"),
+                    [(a.pk, pk, grade) for a, i in zip(articles, items) for pk, grade in i.people.items()])
+        insert_rows(Article.organizations.through, ("article_id", "organization_id", "grade"),
+                    [(a.pk, pk, grade) for a, i in zip(articles, items) for pk, grade in i.organizations.items()])
         tags = self.tags({name for i in items for name in i.parsed.tags})
         content_type = ContentType.objects.get_for_model(Article)
         TaggedItem.objects.bulk_create(
@@ -234,8 +234,9 @@ def _save_article(item, options, categories):
     article.save()
     if parsed.tags:
         article.tags.add(*parsed.tags)
-    if item.people:
-        article.people.add(*item.people)
-    if item.organizations:
-        article.organizations.add(*item.organizations)
+    # Links already there keep their grade (an editor may have changed it).
+    for grade in {*item.people.values(), *item.organizations.values()}:
+        article.people.add(*(pk for pk, g in item.people.items() if g == grade), through_defaults={"grade": grade})
+        article.organizations.add(*(pk for pk, g in item.organizations.items() if g == grade),
+                                  through_defaults={"grade": grade})
     return article, outcome

@@ -40,6 +40,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+class Grade(models.TextChoices):
+    """How central a person or organisation is to a story, most central first."""
+
+    ABOUT = "about", "about"
+    MAJOR = "major", "major mention"
+    MENTION = "mention", "mention"
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -57,9 +65,9 @@ class Article(models.Model):
     )
     category = models.ForeignKey(Category, related_name="articles", on_delete=models.PROTECT)
     tags = TaggableManager(blank=True)
-    people = models.ManyToManyField(Person, related_name="articles", blank=True)
+    people = models.ManyToManyField(Person, related_name="articles", blank=True, through="ArticlePerson")
     organizations = models.ManyToManyField(
-        Organization, related_name="articles", blank=True, verbose_name="organisations"
+        Organization, related_name="articles", blank=True, verbose_name="organisations", through="ArticleOrganization"
     )
     byline = models.CharField(max_length=300, blank=True)
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
@@ -281,3 +289,37 @@ class SearchEntry(models.Model):
 
     class Meta:
         db_table = "articles_search_pg"
+
+
+class ArticlePerson(models.Model):
+    """An article's link to a person, with how central the person is to it (the table the plain link had)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_links")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="article_links")
+    grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.MENTION, db_default=Grade.MENTION)
+
+    class Meta:
+        db_table = "articles_article_people"
+        unique_together = [("article", "person")]
+        verbose_name = "person in this story"
+        verbose_name_plural = "people in this story"
+
+    def __str__(self):
+        return f"{self.person} ({self.get_grade_display()})"
+
+
+class ArticleOrganization(models.Model):
+    """An article's link to an organisation, with how central the organisation is to it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="organization_links")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="article_links")
+    grade = models.CharField(max_length=10, choices=Grade.choices, default=Grade.MENTION, db_default=Grade.MENTION)
+
+    class Meta:
+        db_table = "articles_article_organizations"
+        unique_together = [("article", "organization")]
+        verbose_name = "organisation in this story"
+        verbose_name_plural = "organisations in this story"
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_grade_display()})"

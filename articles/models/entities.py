@@ -4,10 +4,44 @@ Kept in a module of their own, importing nothing else of the newsroom's models,
 so that moving them into an app of their own is a file move.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+
+
+LEI = re.compile(r"[0-9A-Z]{18}[0-9]{2}")
+
+
+# A Django validator rather than a function of ours, so migrations stay free of live code.
+validate_wikidata_id = RegexValidator(
+    r"^Q[1-9][0-9]*\Z", "A Wikidata id is Q followed by digits, e.g. Q1359568.", code="wikidata_id"
+)
+
+
+def lei_checks(value):
+    """ISO 17442: 18 letters or digits and two check digits that make the whole, read as
+    a number with A=10 ... Z=35, leave 1 when divided by 97 (ISO 7064 MOD 97-10)."""
+    if not LEI.fullmatch(value or ""):
+        return False
+    return int("".join(str(int(c, 36)) for c in value)) % 97 == 1
+
+
+def validate_lei(value):
+    if not LEI.fullmatch(value or ""):
+        raise ValidationError(
+            "A LEI is 20 characters: 18 capital letters or digits, then two check digits.", code="lei_format"
+        )
+    if not lei_checks(value):
+        raise ValidationError("This LEI's check digits are wrong (ISO 17442, mod 97): check for a typing error.",
+                              code="lei_check")
+
+
+def wikidata_url(wikidata_id):
+    return f"https://www.wikidata.org/wiki/{wikidata_id}" if wikidata_id else ""
 
 
 class Alias(models.Model):
@@ -32,6 +66,10 @@ class Person(models.Model):
         "articles.Image", null=True, blank=True, related_name="+", on_delete=models.PROTECT,
         help_text="Chosen from the media library.",
     )
+    wikidata_id = models.CharField(
+        "Wikidata id", max_length=20, blank=True, db_index=True, validators=[validate_wikidata_id],
+        help_text="The Wikidata item, e.g. Q1359568.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -42,6 +80,10 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:person", kwargs={"slug": self.slug})
+
+    def clean_fields(self, exclude=None):
+        self.wikidata_id = self.wikidata_id.strip().upper()
+        super().clean_fields(exclude)
 
 
 class PersonAlias(Alias):
@@ -61,6 +103,18 @@ class Organization(models.Model):
         "self", null=True, blank=True, related_name="units", on_delete=models.PROTECT
     )
     description = models.TextField(blank=True)
+    founded = models.DateField(null=True, blank=True, help_text="Optional: when it was founded or set up.")
+    dissolved = models.DateField(
+        null=True, blank=True, help_text="Optional: when it was dissolved or merged into another (its last day is the day before)."
+    )
+    wikidata_id = models.CharField(
+        "Wikidata id", max_length=20, blank=True, db_index=True, validators=[validate_wikidata_id],
+        help_text="The Wikidata item, e.g. Q1359568.",
+    )
+    lei = models.CharField(
+        "LEI", max_length=20, blank=True, db_index=True,
+        help_text="Legal Entity Identifier (ISO 17442), 20 characters.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -71,12 +125,33 @@ class Organization(models.Model):
     def get_absolute_url(self):
         return reverse("articles:organization", kwargs={"slug": self.slug})
 
+    def exists_on(self, day):
+        return (self.founded is None or self.founded <= day) and (self.dissolved is None or day < self.dissolved)
+
     def clean(self):
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
                 raise ValidationError({"parent": "An organisation cannot be inside itself."})
             ancestor = ancestor.parent
+        if self.founded and self.dissolved and self.dissolved < self.founded:
+            raise ValidationError({"dissolved": "An organisation cannot end before it was founded."})
+
+    def clean_fields(self, exclude=None):
+        self.wikidata_id = self.wikidata_id.strip().upper()
+        self.lei = self.lei.strip().upper().replace(" ", "")
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if self.lei and "lei" not in (exclude or ()):
+            try:
+                validate_lei(self.lei)
+            except ValidationError as exc:
+                errors.setdefault("lei", []).extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
 
     def ancestors(self, by_pk=None):
         """Parents from the top down. With ``by_pk`` (organisations by primary key) no query is run;
@@ -99,14 +174,49 @@ class OrganizationAlias(Alias):
         ]
 
 
+class Listing(models.Model):
+    """Where an organisation's shares trade: a ticker on an exchange (9988 on HKEX, BABA on NYSE)."""
+
+    organization = models.ForeignKey(Organization, related_name="listings", on_delete=models.CASCADE)
+    ticker = models.CharField(max_length=20, db_index=True)
+    exchange = models.CharField(max_length=20, help_text="The exchange's short name or MIC, e.g. HKEX, NYSE.")
+
+    class Meta:
+        ordering = ["exchange", "ticker"]
+        constraints = [models.UniqueConstraint(fields=["exchange", "ticker"], name="listing_unique_ticker")]
+
+    def __str__(self):
+        return f"{self.exchange}: {self.ticker}"
+
+    def clean_fields(self, exclude=None):
+        self.ticker = " ".join(self.ticker.split()).upper()
+        self.exchange = " ".join(self.exchange.split()).upper()
+        if self.ticker and not re.fullmatch(r"[0-9A-Z.\-]+", self.ticker):
+            raise ValidationError({"ticker": "A ticker is letters, digits, dots or hyphens, e.g. BABA or 9988."})
+        super().clean_fields(exclude)
+
+
 class Role(models.Model):
-    """A person's title in an organisation, e.g. Xuande heads the User Operation and Development Center."""
+    """A person's title in an organisation, e.g. Xuande heads the User Operation and Development Center.
+
+    A role marked ``head`` is who leads the unit: the organisation chart shows
+    the heads whose dates cover the day asked for, and the timeline shows their
+    start and end as "appointed" and "left". So a head's appointment is a Role,
+    recorded once, with the article that reported it.
+    """
 
     person = models.ForeignKey(Person, related_name="roles", on_delete=models.CASCADE)
     organization = models.ForeignKey(Organization, related_name="roles", on_delete=models.CASCADE)
     title = models.CharField(max_length=300)
     start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True, help_text="Optional: the role's first day without it.")
+    head = models.BooleanField(default=False, help_text="Leads the organisation (shown on its chart).")
+    source = models.ForeignKey(
+        "articles.Article", null=True, blank=True, related_name="cited_roles", on_delete=models.SET_NULL,
+        help_text="The article that reported it.",
+    )
+    # As on StructureFact: the reporting file's SHA-256 until the importer links its article.
+    source_checksum = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["organization__name", "-start_date", "title"]
@@ -117,3 +227,6 @@ class Role(models.Model):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "The role cannot end before it starts."})
+
+    def holds_on(self, day):
+        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or day < self.end_date)

@@ -21,9 +21,8 @@ COMPARED_FIELDS = [
     ("publish_at", "Publish time"),
     ("unpublish_at", "Unpublish time"),
     ("lead_image", "Lead image"),
-    ("people", "People"),
-    ("organizations", "Organisations"),
 ]
+# People and organisations are links with grades of their own (edited inline), not fields a revision holds.
 STRUCTURE_ONLY = mark_safe("<em>The text is the same; only its structure changed (headings, lists, links, emphasis).</em>")
 WORDS = re.compile(r"\S+|\s+")
 
@@ -42,10 +41,8 @@ def comparable(fields):
 
 
 def current_fields(article):
-    data = {name: getattr(article, name, None) for name, _ in COMPARED_FIELDS if name not in ("category", "people", "organizations")}
+    data = {name: getattr(article, name, None) for name, _ in COMPARED_FIELDS if name != "category"}
     data["category"] = article.category_id
-    data["people"] = sorted(article.people.values_list("pk", flat=True)) if article.pk else []
-    data["organizations"] = sorted(article.organizations.values_list("pk", flat=True)) if article.pk else []
     data["lead_image"] = article.lead_image_id
     return data
 
@@ -53,8 +50,6 @@ def current_fields(article):
 def field_dict(version):
     data = dict(version.field_dict)
     data["category"] = data.pop("category_id", data.get("category"))
-    for name in ("people", "organizations"):
-        data[name] = sorted(data.get(name) or [])
     data["lead_image"] = data.pop("lead_image_id", data.get("lead_image"))
     return comparable(data)
 

@@ -3,6 +3,7 @@
     index_articles(articles)       keep the index in step (inside the saving transaction; articles.signals calls it)
     search(query, offset, limit)   (total, hits): one page of published results, best first, with passages
     matching(queryset, query, n)   the queryset narrowed to the n newest articles matching, drafts included (the admin's search)
+    organizations_named(query)     organisations the query names by ticker, LEI, Wikidata id or name, with their latest stories
 
 Readers only ever get what ``Article.objects.published()`` allows: the index
 holds every article, and the published filter is applied at query time, so a
@@ -21,9 +22,10 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from django.db.models import Q
 
 from .. import richtext
-from ..models import Article
+from ..models import Article, ArticleOrganization, Organization
 from . import postgres, sqlite
 from .passages import passage
 
@@ -40,6 +42,42 @@ class ResultCount(int):
         count.exact = exact
         count.reachable = value if reachable is None else reachable  # how many results can be paged through
         return count
+
+
+ORGANIZATION_STORIES = 5
+
+
+@dataclass
+class OrganizationHit:
+    organization: object
+    stories: list
+
+
+def organizations_named(query, limit=5):
+    """Organisations the whole query names: a ticker (9988, BABA), a LEI, a Wikidata id, a name or an alias,
+    ignoring case; each with its latest published stories. Two queries, however many match."""
+    term = " ".join(query.replace("\x00", " ").split())  # PostgreSQL refuses a NUL in any text
+    if not term or len(term) > 200:
+        return []
+    organizations = list(
+        Organization.objects.filter(
+            Q(listings__ticker__iexact=term) | Q(lei__iexact=term) | Q(wikidata_id__iexact=term)
+            | Q(name__iexact=term) | Q(aliases__name__iexact=term)
+        ).distinct().order_by("name")[:limit]
+    )
+    if not organizations:
+        return []
+    links = (
+        ArticleOrganization.objects.filter(organization__in=organizations, article__in=Article.objects.published())
+        .select_related("article__category")
+        .defer("article__body", "article__pending_changes", "article__quality_flags")
+        .order_by("-article__publish_at", "-article__pk")
+    )
+    stories = {org.pk: [] for org in organizations}
+    for link in links[: ORGANIZATION_STORIES * len(organizations) * 4]:
+        if len(stories[link.organization_id]) < ORGANIZATION_STORIES:
+            stories[link.organization_id].append(link.article)
+    return [OrganizationHit(org, stories[org.pk]) for org in organizations]
 
 
 @dataclass

@@ -136,7 +136,8 @@ def test_editor_writes_previews_and_publishes_an_article_in_a_new_subcategory(
     pick_autocomplete(page, "id_category", "Live streaming")
     pick_autocomplete(page, "id_lead_image", "A presenter holding")
     page.fill("#id_new_tags", "food safety, Taobao Live")
-    pick_autocomplete(page, "id_people", "Dai Shan")
+    page.locator("#person_links-group .add-row a").click()  # the people in the story, each with a grade
+    pick_autocomplete(page, "id_person_links-0-person", "Dai Shan")
     screenshot("admin-article-form")
     submit(page, "input[name=_continue]")  # saved as a draft
     assert page.locator(".messagelist .success").is_visible(), page.content()[:2000]
