@@ -20,6 +20,7 @@ from taggit.models import Tag
 
 from . import search, sitemaps
 from . import richtext
+from .cache.purge import page_keys
 from .origin import absolute_url, site_origin
 from .publishing import rules
 from .publishing.previews import article_from_preview_token
@@ -234,7 +235,7 @@ def render_article(request, article, force_preview=False, preview_kind=None):
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex"
     else:
-        response["Surrogate-Key"] = f"article-{article.pk}"  # a takedown purges this page by its key
+        response["Surrogate-Key"] = page_keys(article.pk, article.category_id)  # what a change purges it by
     return response
 
 
