@@ -22,6 +22,7 @@ from . import search, sitemaps
 from . import richtext
 from .cache.purge import page_keys
 from .origin import absolute_url, site_origin
+from .routes import route_url
 from .publishing import rules
 from .publishing.previews import article_from_preview_token
 from .publishing.visibility import category_tree
@@ -41,7 +42,7 @@ class Crumb:
 
 def trail(*crumbs):
     """The breadcrumb trail: the site's home first, then the given crumbs."""
-    return [Crumb(settings.NEWSROOM_SITE_NAME, reverse("articles:home")), *crumbs]
+    return [Crumb(settings.NEWSROOM_SITE_NAME, route_url("articles:home")), *crumbs]
 
 
 def category_crumbs(request, category):

@@ -6,7 +6,7 @@ so that moving them into an app of their own is a file move.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
+from ..routes import route_url
 
 from .uploads import upload_path
 
@@ -40,7 +40,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:person", kwargs={"slug": self.slug})
+        return route_url("articles:person", self.slug)
 
     def clean(self):
         if self.photo and not self.photo_alt.strip():
@@ -72,7 +72,7 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:organization", kwargs={"slug": self.slug})
+        return route_url("articles:organization", self.slug)
 
     def clean(self):
         ancestor = self.parent
