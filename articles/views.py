@@ -62,11 +62,16 @@ def page_of(request, paginator):
 def paginate(request, queryset):
     """One page of ``queryset``.
 
-    The page is found by primary key first, from the index alone, and only its
-    rows are then read: deep pages (?page=50) stay as fast as the first.
+    A deep page (?page=50) is found by primary key first, from the index
+    alone, and only its rows are then read, so it stays as fast as the first.
+    The first page, the one most read, reads its rows straight away: one query
+    fewer to build and run.
     """
     page = page_of(request, Paginator(queryset.values_list("pk", flat=True), settings.NEWSROOM_PAGE_SIZE,
                                       allow_empty_first_page=True))
+    if page.number == 1:
+        page.object_list = list(queryset[: settings.NEWSROOM_PAGE_SIZE])
+        return page
     ids = list(page.object_list)
     rows = queryset.order_by().in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids if pk in rows]
