@@ -7,7 +7,7 @@
 One corpus (bench/corpus.py: N English articles, article 0 the entity-dense
 19 KB seed) goes into Newsroom (``import_articles``) and into the bare Django
 app (bench/bare/: one model per table, function views, Django templates). Then,
-one after the other on 127.0.0.1, each served the same way (gunicorn, 2 sync
+side by side on 127.0.0.1 (each page loaded on every target in turn), each served the same way (gunicorn, 2 sync
 workers, DEBUG off) and loaded with wrk (2 threads, 16 connections):
 
 * ``bare``: the bare Django app;
@@ -76,14 +76,13 @@ def run(cmd, env, **kwargs):
 
 
 def wait_for(url, timeout=60):
+    """Until ``url`` answers 200."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=2)
+            urllib.request.urlopen(url, timeout=5)
             return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
+        except OSError:  # refused, or an error status (Varnish before its backend answers)
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer")
 
@@ -237,40 +236,37 @@ def main():
         tmp = Path(tmp)
         env, bare_env = build(tmp, args.articles)
         paths = pages(args.articles)
-        results, rendered = {}, {}
+        results = {}
         print(f"\n{args.articles:,} articles, {args.duration} s per page, wrk 2 threads 16 connections, "
               f"gunicorn 2 sync workers; load average before: {load_average:.1f}", flush=True)
-        for target in targets:
-            processes = []
-            try:
-                if target == "bare":
-                    processes.append(gunicorn(bare_env, PORTS["bare"], "bare.wsgi:application"))
-                    base = f"http://127.0.0.1:{PORTS['bare']}"
-                elif target == "newsroom":
-                    processes.append(gunicorn({**env, "NEWSROOM_PAGE_CACHE": "0"}, PORTS["newsroom"]))
-                    base = f"http://127.0.0.1:{PORTS['newsroom']}"
-                elif target == "nginx":
-                    if not rendered:
-                        server = gunicorn(env, PORTS["newsroom"])
-                        wait_for(f"http://127.0.0.1:{PORTS['newsroom']}/healthz")
-                        rendered = {p: fetch(f"http://127.0.0.1:{PORTS['newsroom']}{p}") for p in paths.values()}
-                        stop(server)
-                    processes.append(nginx_site(tmp, rendered))
-                    base = f"http://127.0.0.1:{PORTS['nginx']}"
-                elif target == "varnish":
-                    cache_url = f"http://127.0.0.1:{PORTS['varnish']}"
-                    processes.append(gunicorn({**env, "NEWSROOM_HTTP_CACHE_URLS": cache_url}, PORTS["newsroom-behind"]))
-                    wait_for(f"http://127.0.0.1:{PORTS['newsroom-behind']}/healthz")
-                    processes.append(varnish(tmp, PORTS["newsroom-behind"]))
-                    base = cache_url
-                else:
-                    sys.exit(f"unknown target {target!r}")
+        processes, bases = [], {}
+        try:
+            # Every server runs from the start (an idle one costs nothing), and each page is loaded on
+            # every target in turn, so a change in the machine's speed during the run hits all alike.
+            if "bare" in targets:
+                processes.append(gunicorn(bare_env, PORTS["bare"], "bare.wsgi:application"))
+                bases["bare"] = f"http://127.0.0.1:{PORTS['bare']}"
+            processes.append(gunicorn({**env, "NEWSROOM_PAGE_CACHE": "0"}, PORTS["newsroom"]))
+            uncached = f"http://127.0.0.1:{PORTS['newsroom']}"
+            if "newsroom" in targets:
+                bases["newsroom"] = uncached
+            if "nginx" in targets:
+                wait_for(uncached + "/")
+                processes.append(nginx_site(tmp, {p: fetch(uncached + p) for p in paths.values()}))
+                bases["nginx"] = f"http://127.0.0.1:{PORTS['nginx']}"
+            if "varnish" in targets:
+                cache_url = f"http://127.0.0.1:{PORTS['varnish']}"
+                processes.append(gunicorn({**env, "NEWSROOM_HTTP_CACHE_URLS": cache_url}, PORTS["newsroom-behind"]))
+                wait_for(f"http://127.0.0.1:{PORTS['newsroom-behind']}/")
+                processes.append(varnish(tmp, PORTS["newsroom-behind"]))
+                bases["varnish"] = cache_url
+            for base in bases.values():
                 wait_for(base + "/")
-                load(base, paths, args.duration, results, target)
-                if target == "newsroom" and not rendered:
-                    rendered = {p: fetch(base + p) for p in paths.values()}
-            finally:
-                stop(*reversed(processes))
+            for label, path in paths.items():
+                for target in targets:
+                    load(bases[target], {label: path}, args.duration, results, target)
+        finally:
+            stop(*reversed(processes))
         if "DATABASE_URL" in os.environ and os.environ["DATABASE_URL"].startswith("postgres"):
             for name in postgres_names(os.environ["DATABASE_URL"]):
                 subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", name], check=False)

@@ -27,6 +27,7 @@ backend default {
         .timeout = 2s;
         .window = 5;
         .threshold = 3;
+        .initial = 3;  # healthy from the start: no 503s until the first probe
     }
 }
 
