@@ -4,7 +4,8 @@
     NEWSROOM_DATA_DIR=/somewhere .venv/bin/python bench/profile_pages.py --keep   # reuse (or make) one there
     .venv/bin/python bench/profile_pages.py --profile article --top 30  # cProfile one page, by cumulative time
 
-Prints milliseconds per request (median of --repeat runs) and queries per page
+Prints CPU milliseconds per request (median of --repeat runs; CPU time, not wall time, so other
+programs on the machine move it less) and queries per page
 for the pages bench/compare.py loads, with the same corpus (bench/corpus.py).
 """
 
@@ -74,7 +75,7 @@ def main():
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
         return
-    print(f"{count:,} articles; ms per request, median of {args.repeat}; queries per request")
+    print(f"{count:,} articles; CPU ms per request (this process: SQLite runs in it), median of {args.repeat}; queries per request")
     for label, path in paths.items():
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
@@ -82,9 +83,9 @@ def main():
             client.get(path)
         times = []
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started = time.process_time()
             client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
+            times.append((time.process_time() - started) * 1000)
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         print(f"  {label:22} {statistics.median(times):7.2f} ms  {len(queries):3d} queries", flush=True)
