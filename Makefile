@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 
-.PHONY: install run serve test test-postgres check clean
+VARNISH_PORT ?= 6081
+VARNISH_ADMIN_PORT ?= 6082
+
+.PHONY: install run serve-varnish test test-postgres check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +29,21 @@ run: install staticfiles/staticfiles.json
 	$(BIN)/python manage.py ensure_admin
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	NEWSROOM_BIND=127.0.0.1:$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi
+
+# The site behind Varnish (deploy/varnish.vcl): readers on http://127.0.0.1:$(VARNISH_PORT)/, gunicorn on
+# 127.0.0.1:$(PORT), purged by the app after every change. Needs Debian's varnish and varnish-modules.
+serve-varnish: install staticfiles/staticfiles.json
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_articles samples --publish
+	$(BIN)/python manage.py ensure_admin
+	mkdir -p data/varnish
+	sed 's/\.port = "8000";/.port = "$(PORT)";/' deploy/varnish.vcl > data/varnish/varnish.vcl
+	varnishd -j none -n $(CURDIR)/data/varnish -a 127.0.0.1:$(VARNISH_PORT) -T 127.0.0.1:$(VARNISH_ADMIN_PORT) \
+		-f $(CURDIR)/data/varnish/varnish.vcl -s malloc,256m -P $(CURDIR)/data/varnish/varnishd.pid
+	@echo "Serving http://127.0.0.1:$(VARNISH_PORT)/ through Varnish (admin: http://127.0.0.1:$(VARNISH_PORT)/admin/)"
+	trap 'kill $$(cat data/varnish/varnishd.pid)' EXIT INT TERM; \
+		NEWSROOM_HTTP_CACHE_URLS=http://127.0.0.1:$(VARNISH_PORT) NEWSROOM_BIND=127.0.0.1:$(PORT) \
+		$(BIN)/gunicorn -c gunicorn.conf.py newsroom.wsgi
 
 test: install staticfiles/staticfiles.json
 	$(BIN)/python manage.py check

@@ -1,5 +1,5 @@
 # Start (installing if need be) the PostgreSQL and Redis servers the test suite talks to, and install the
-# tools it runs (Chromium, wrk, Java for the HTML checker) when they are missing.
+# tools it runs (Chromium, wrk, Java for the HTML checker, Varnish) when they are missing.
 # Sourced by .ci/run; servers this script starts are stopped again on exit.
 
 STARTED_POSTGRES=""
@@ -57,6 +57,12 @@ ensure_wrk() {
   if command -v wrk >/dev/null; then return; fi
   echo "wrk is not installed: installing Debian's wrk for the load test"
   apt_install wrk
+}
+
+ensure_varnish() {
+  if command -v varnishd >/dev/null && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; then return; fi
+  echo "Varnish or its xkey module is not installed: installing Debian's varnish and varnish-modules"
+  apt_install varnish varnish-modules
 }
 
 ensure_java() {

@@ -3,10 +3,13 @@
 The page cache answers anonymous readers' GET and HEAD requests from the
 configured Django cache, keyed as articles/cache/keys.py says; a miss renders
 the page and stores its bytes and headers until the content generation moves
-on or the next scheduled change (articles/cache/generation.py).
+on or the next scheduled change (articles/cache/generation.py). The same
+pages tell the HTTP caches in front how long to keep them (Surrogate-Control)
+and by which keys to purge them (Surrogate-Key).
 """
 
 import hashlib
+import math
 import time
 
 from django.conf import settings
@@ -24,6 +27,7 @@ from .publishing.workflow import publish_due
 
 MAX_AGE = 60  # what browsers and CDNs may reuse without asking
 PAGE_TTL = 600  # how long this server keeps a page at most
+HTTP_CACHE_TTL = 3600  # how long a purged cache in front (Varnish, a CDN) may keep a page at most
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/healthz")
 
 
@@ -66,24 +70,30 @@ class PageCacheMiddleware:
         stored = cache.get(key)
         if stored is None:
             response = self.get_response(request)
+            change_at = None
             if self.storable(response):
                 self.prepare(response, changed_at)
                 timeout = PAGE_TTL
-                until = seconds_until_next_change(timezone.now(), request)
+                now = timezone.now()
+                until = seconds_until_next_change(now, request)
                 if until is not None:
                     timeout = min(timeout, until)
-                    patch_cache_control(response, max_age=min(MAX_AGE, until))
-                stored = (response.content, list(response.items()))
+                    change_at = now.timestamp() + until
+                self.freshness(response, until)
+                stored = (response.content, list(response.items()), change_at)
                 cache.set(key, stored, timeout)
             response["X-Cache"] = "MISS"
         else:
             # Pages are stored as their bytes and headers, not as pickled
             # response objects: a hit unpickles less and sends fewer bytes
             # from Redis.
-            content, headers = stored
+            content, headers, *more = stored  # pages stored before the third item was added have two
+            change_at = more[0] if more else None
             response = HttpResponse(content)
             for name, value in headers:
                 response.headers[name] = value
+            if change_at is not None:  # what is left of the time until the next scheduled change
+                self.freshness(response, max(1, math.ceil(change_at - time.time())))
             response["X-Cache"] = "HIT"
         return get_conditional_response(
             request, etag=response.get("ETag"), last_modified=_parse_date(response), response=response
@@ -110,11 +120,29 @@ class PageCacheMiddleware:
 
     @staticmethod
     def prepare(response, changed_at):
-        # Keys a CDN or Varnish can purge by: "site" (everything) and what the page shows.
-        response["Surrogate-Key"] = " ".join(["site", *response.get("Surrogate-Key", "").split()])
+        # Keys a CDN or Varnish can purge by (articles/cache/purge.py): "site" (everything), and
+        # "listing" on every page but an article's, which names its own.
+        response["Surrogate-Key"] = " ".join(["site", *(response.get("Surrogate-Key", "").split() or ["listing"])])
         response["ETag"] = '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest()
         response["Last-Modified"] = http_date(changed_at.timestamp())
         patch_cache_control(response, public=True, max_age=MAX_AGE, stale_while_revalidate=30)
+
+
+    @staticmethod
+    def freshness(response, until):
+        """How long browsers (Cache-Control) and the HTTP caches in front (Surrogate-Control) may keep the page.
+
+        Never past the next scheduled change (``until`` seconds, or None), so
+        an article going live or reaching its unpublish time reaches readers
+        through Varnish or a CDN within a second with no purge. When the app
+        purges those caches (NEWSROOM_HTTP_CACHE_URLS) they may keep a page for
+        HTTP_CACHE_TTL; otherwise as long as a browser does.
+        """
+        shared = HTTP_CACHE_TTL if settings.NEWSROOM_HTTP_CACHE_URLS else MAX_AGE
+        if until is not None:
+            patch_cache_control(response, max_age=min(MAX_AGE, until))
+            shared = min(shared, until)
+        response["Surrogate-Control"] = f"max-age={shared}"
 
 
 def _parse_date(response):

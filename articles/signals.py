@@ -7,14 +7,21 @@ its transaction commits, and every change to what an article's search
 document holds re-indexes it in the same transaction. Bulk writes that send no
 signals (the importer's) do both themselves.
 
+The HTTP caches in front are purged of what the change can reach
+(``keys_of``): an article's own page, its section's article pages and the
+lists for a change to one article or its links; the whole site for anything
+else (a category, person, organisation, tag or old address).
+
 Raw saves (fixtures, or django-reversion previewing a revision) are left alone:
 a real save follows whenever one is kept.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from taggit.models import Tag, TaggedItem
 
 from .cache.generation import content_changed
+from .cache.purge import article_keys
 from .models import (
     Article, ArticleOrganization, ArticlePerson, Category, Correction, Image, Listing, OldPath, Organization, Person, Role,
     StructureFact,
@@ -29,15 +36,26 @@ INDEXED_LINKS = (Article.people.through, TaggedItem)  # tags and people are in t
 GRADED_LINKS = (ArticlePerson, ArticleOrganization)
 
 
-def on_change(sender, raw=False, **kwargs):
+def keys_of(sender, instance):
+    """The surrogate keys of the pages a save or delete of ``instance`` can change; None: the whole site."""
+    if sender is Article:
+        return article_keys(instance.pk, instance.category_id)
+    if sender is Correction:
+        return article_keys(instance.article_id)
+    if sender is TaggedItem and instance.content_type_id == ContentType.objects.get_for_model(Article).pk:
+        return article_keys(instance.object_id)
+    return None
+
+
+def on_change(sender, instance, raw=False, **kwargs):
     if not raw:
-        content_changed()
+        content_changed(keys_of(sender, instance))
 
 
 def on_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
-    content_changed()
+    content_changed(article_keys(instance.pk, instance.category_id) if isinstance(instance, Article) else None)
     if sender in INDEXED_LINKS:
         if isinstance(instance, Article):
             index_articles([instance])

@@ -22,7 +22,9 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from . import library, search, sitemaps
+from .cache.purge import page_keys
 from .origin import absolute_url, site_origin
+from .routes import route_url
 from .publishing import rules
 from .publishing.previews import article_from_preview_token
 from .publishing.visibility import category_tree
@@ -45,7 +47,7 @@ class Crumb:
 
 def trail(*crumbs):
     """The breadcrumb trail: the site's home first, then the given crumbs."""
-    return [Crumb(settings.NEWSROOM_SITE_NAME, reverse("articles:home")), *crumbs]
+    return [Crumb(settings.NEWSROOM_SITE_NAME, route_url("articles:home")), *crumbs]
 
 
 def category_crumbs(request, category):
@@ -65,11 +67,16 @@ def page_of(request, paginator):
 def paginate(request, queryset):
     """One page of ``queryset``.
 
-    The page is found by primary key first, from the index alone, and only its
-    rows are then read: deep pages (?page=50) stay as fast as the first.
+    A deep page (?page=50) is found by primary key first, from the index
+    alone, and only its rows are then read, so it stays as fast as the first.
+    The first page, the one most read, reads its rows straight away: one query
+    fewer to build and run.
     """
     page = page_of(request, Paginator(queryset.values_list("pk", flat=True), settings.NEWSROOM_PAGE_SIZE,
                                       allow_empty_first_page=True))
+    if page.number == 1:
+        page.object_list = list(queryset[: settings.NEWSROOM_PAGE_SIZE])
+        return page
     ids = list(page.object_list)
     rows = queryset.order_by().in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids if pk in rows]
@@ -245,7 +252,7 @@ def render_article(request, article, force_preview=False, preview_kind=None):
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex"
     else:
-        response["Surrogate-Key"] = f"article-{article.pk}"  # a takedown purges this page by its key
+        response["Surrogate-Key"] = page_keys(article.pk, article.category_id)  # what a change purges it by
     return response
 
 

@@ -257,6 +257,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NEWSROOM_PREVIEW_MAX_AGE = env.integer("NEWSROOM_PREVIEW_MAX_AGE", 7 * 24 * 3600)
 NEWSROOM_PAGE_CACHE = env.flag("NEWSROOM_PAGE_CACHE", True)
+# HTTP caches in front (Varnish with deploy/varnish.vcl) that changes purge by surrogate key; none: no purging.
+NEWSROOM_HTTP_CACHE_URLS = env.items("NEWSROOM_HTTP_CACHE_URLS")
 NEWSROOM_PAGE_SIZE = env.integer("NEWSROOM_PAGE_SIZE", 20)
 # The site's public origin (scheme and host, e.g. https://news.example.com): every absolute URL a
 # page, feed or sitemap carries is built from it. Unset, the request's validated host is used, and

@@ -306,8 +306,10 @@ def test_pages_name_the_keys_a_cache_in_front_purges_them_by(staff_client, make_
 
     client = Client()
     article = make_article("Keyed story")
-    assert client.get(article.get_absolute_url())["Surrogate-Key"].split() == ["site", f"article-{article.pk}"]
-    assert client.get(article.get_absolute_url())["Surrogate-Key"].split() == ["site", f"article-{article.pk}"]  # a hit
-    assert client.get("/")["Surrogate-Key"] == "site"
+    keys = ["site", f"article-{article.pk}", f"section-{article.category_id}"]
+    assert client.get(article.get_absolute_url())["Surrogate-Key"].split() == keys
+    assert client.get(article.get_absolute_url())["Surrogate-Key"].split() == keys  # a hit
+    assert client.get("/")["Surrogate-Key"].split() == ["site", "listing"]
+    assert client.get(article.category.get_absolute_url())["Surrogate-Key"].split() == ["site", "listing"]
     draft = make_article("Draft", status=Article.Status.DRAFT)
     assert "Surrogate-Key" not in staff_client.get(draft.get_absolute_url())

@@ -43,3 +43,20 @@ def test_plain_dates_and_missing_values():
 def test_truncation_and_plurals_match_djangos_filters():
     assert truncatechars("Taobao Tmall organisational structure", 12) == "Taobao Tmal…"
     assert [pluralize(n) for n in (0, 1, 2)] == ["s", "", "s"]
+
+
+@pytest.mark.django_db
+def test_the_json_ld_article_body_follows_every_edit_of_the_body(client, make_article, settings):
+    from tests.html import json_ld, parse_html
+
+    settings.NEWSROOM_PAGE_CACHE = False
+    article = make_article("Kept text", body="<p>First <b>version</b>.</p><p>More.</p>")
+
+    def article_body():
+        return json_ld(parse_html(client.get(article.get_absolute_url()).content), "NewsArticle")[0]["articleBody"]
+
+    assert article_body() == "First version.\n\nMore."
+    assert article_body() == "First version.\n\nMore."
+    article.body = "<p>Second version.</p>"
+    article.save()
+    assert article_body() == "Second version."

@@ -225,6 +225,21 @@ def test_pagination_splits_category_pages(client, make_article, settings):
     assert first.find("a", rel="next").attrs["href"] == "?page=2"
 
 
+def test_the_first_page_of_a_list_reads_its_rows_at_once_in_the_same_order_as_deeper_pages(client, make_article, settings):
+    settings.NEWSROOM_PAGE_SIZE = 5
+    made = [make_article(f"Story {i}", publish_at=timezone.now() - timedelta(hours=i)) for i in range(10)]
+
+    def page(number):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            document = parse_html(client.get("/dietary-recipes/", {"page": number}).content)
+        return [t.find("h3").text() for t in document.find_all("article", class_="teaser")], len(queries)
+
+    (first, first_queries), (second, second_queries) = page(1), page(2)
+    assert first + second == [a.title for a in made]  # newest first, across the two pages
+    assert first_queries == second_queries - 1  # no separate look-up of the first page's ids
+
+
 def test_home_lists_newest_first_with_sections(client, make_article, make_category):
     older = make_article("Older", publish_at=timezone.now() - timedelta(days=2))
     newer = make_article("Newer", publish_at=timezone.now() - timedelta(hours=1))

@@ -7,20 +7,45 @@ scheduled article goes live, an article reaches its unpublish time, or
 pending changes fall due (``seconds_until_next_change``).
 """
 
+import threading
 from datetime import timedelta
 from datetime import timezone as dt_timezone
 
+from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ..models import Article, SiteState
+from . import purge
+
+# Keys to purge from the HTTP caches once the current transaction commits, per thread and database.
+_pending_purges = {}
 
 
-def content_changed():
-    """Mark the public site as changed, once the current transaction commits."""
-    transaction.on_commit(_raise_generation)
+def content_changed(keys=None, using=None):
+    """Mark the public site as changed, once the current transaction commits.
+
+    The generation moves (every cached page of this site goes stale), and the
+    HTTP caches in front (NEWSROOM_HTTP_CACHE_URLS) are purged of the pages
+    ``keys`` name (purge.article_keys), or of the whole site when the change
+    has no narrower keys. The keys of one transaction go out in one purge.
+    """
+    transaction.on_commit(_raise_generation, using=using)
+    if settings.NEWSROOM_HTTP_CACHE_URLS:
+        pending = (threading.get_ident(), using or router.db_for_write(SiteState))
+        _pending_purges.setdefault(pending, set()).update(keys or {purge.SITE})
+        transaction.on_commit(lambda: _send_purges(pending), using=using)
+
+
+def _send_purges(pending):
+    # The first callback of a transaction sends every key gathered in it; the
+    # others find nothing left. Keys left by a rolled-back transaction only
+    # widen the next purge.
+    keys = _pending_purges.pop(pending, None)
+    if keys:
+        purge.purge(keys)
 
 
 def _raise_generation():

@@ -9,7 +9,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
+from ..routes import route_url
 
 
 
@@ -79,7 +79,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:person", kwargs={"slug": self.slug})
+        return route_url("articles:person", self.slug)
 
     def clean_fields(self, exclude=None):
         self.wikidata_id = self.wikidata_id.strip().upper()
@@ -123,7 +123,7 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:organization", kwargs={"slug": self.slug})
+        return route_url("articles:organization", self.slug)
 
     def exists_on(self, day):
         return (self.founded is None or self.founded <= day) and (self.dissolved is None or day < self.dissolved)

@@ -31,10 +31,21 @@ def live_category_ids(request=None):
 
 
 def category_tree(request=None):
-    """The category tree as readers may see it; with ``request``, read once and shared by the view and the header."""
+    """The category tree as readers may see it; with ``request``, read once and shared by the view and the header.
+
+    The tree itself is kept in the cache under the generation too: it changes
+    only when a category or an article does, or a scheduled change falls due,
+    so an uncached page unpickles it instead of reading and building it.
+    """
     tree = getattr(request, "category_tree", None)
     if tree is None:
-        tree = CategoryTree(live_ids=live_category_ids(request))
+        generation, _ = current_state(request)
+        key = f"category-tree:{generation}"
+        tree = cache.get(key)
+        if tree is None:
+            tree = CategoryTree(live_ids=live_category_ids(request))
+            until = seconds_until_next_change(timezone.now(), request)
+            cache.set(key, tree, min(KEEP_AT_MOST, until) if until else KEEP_AT_MOST)
         if request is not None:
             request.category_tree = tree
     return tree

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.cache.generation import current_state
+from articles.cache.purge import SITE, purge
 from articles.models import SiteState
 
 from .backup import pg_environment
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             if result.returncode:
                 raise CommandError(f"pg_restore failed: {result.stderr.strip()[:2000]}")
         move_past_generation(generation_before)
+        purge([SITE])  # the HTTP caches in front hold pages of the replaced content
         self.stdout.write(f"restored from {source}")
 
 
