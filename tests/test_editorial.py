@@ -372,3 +372,28 @@ def test_preview_links_can_be_revoked_from_the_change_form(member, make_article)
     assert Client().get(link).status_code == 404
     draft.refresh_from_db()
     assert Client().get(preview_url(draft)).status_code == 200  # a new link works
+
+
+def test_compare_shows_who_a_revision_names_and_how_centrally(member, make_article):
+    import reversion
+
+    from articles.models import ArticlePerson, Grade, Person
+
+    editor = member("Editor")
+    article = make_article("Graded")
+    link = ArticlePerson.objects.create(article=article, person=Person.objects.get(slug="dai-shan"), grade=Grade.MENTION)
+    with reversion.create_revision():
+        article.save()
+    link.grade = Grade.ABOUT
+    link.save()
+    ArticlePerson.objects.create(article=article, person=Person.objects.get(slug="zhang-yong"))
+    with reversion.create_revision():
+        article.save()
+    newest, oldest = list(Version.objects.get_for_object(article))[:2]
+    page = parse_html(editor.get(f"/admin/articles/article/{article.pk}/compare/", {"a": oldest.pk, "b": newest.pk}).content)
+    rows = {tr.find("th").text(): tr for tr in page.find("table", class_="compare").find("tbody").find_all("tr")}
+    diff = rows["People"].find("td", class_="diff")
+    assert "changed" in rows["People"].attrs["class"]
+    assert "Zhang Yong" in " ".join(i.text() for i in diff.find_all("ins"))
+    assert "about" in " ".join(i.text() for i in diff.find_all("ins"))
+    assert "same" in rows["Organisations"].attrs["class"]

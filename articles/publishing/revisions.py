@@ -7,7 +7,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from ..models import Article, Image
+from django.contrib.contenttypes.models import ContentType
+
+from ..models import Article, ArticleOrganization, ArticlePerson, Grade, Image, Organization, Person
 from ..richtext import plain_text
 
 # The fields an editor compares between revisions, in the order a page shows them.
@@ -21,8 +23,12 @@ COMPARED_FIELDS = [
     ("publish_at", "Publish time"),
     ("unpublish_at", "Unpublish time"),
     ("lead_image", "Lead image"),
+    ("people", "People"),
+    ("organizations", "Organisations"),
 ]
-# People and organisations are links with grades of their own (edited inline), not fields a revision holds.
+# People and organisations are links with grades of their own (edited inline): a revision holds them as
+# versions of the link rows beside the article's own (django-reversion follows the inlines).
+LINKS = {"people": (ArticlePerson, "person_id", Person), "organizations": (ArticleOrganization, "organization_id", Organization)}
 STRUCTURE_ONLY = mark_safe("<em>The text is the same; only its structure changed (headings, lists, links, emphasis).</em>")
 WORDS = re.compile(r"\S+|\s+")
 
@@ -41,9 +47,12 @@ def comparable(fields):
 
 
 def current_fields(article):
-    data = {name: getattr(article, name, None) for name, _ in COMPARED_FIELDS if name != "category"}
+    data = {name: getattr(article, name, None) for name, _ in COMPARED_FIELDS if name not in ("category", *LINKS)}
     data["category"] = article.category_id
     data["lead_image"] = article.lead_image_id
+    for name, (model, key, _) in LINKS.items():
+        pairs = model.objects.filter(article_id=article.pk).values_list(key, "grade") if article.pk else []
+        data[name] = _named(name, pairs)
     return data
 
 
@@ -51,7 +60,21 @@ def field_dict(version):
     data = dict(version.field_dict)
     data["category"] = data.pop("category_id", data.get("category"))
     data["lead_image"] = data.pop("lead_image_id", data.get("lead_image"))
+    for name, (model, key, _) in LINKS.items():
+        links = version.revision.version_set.filter(content_type=ContentType.objects.get_for_model(model))
+        pairs = [(link.field_dict.get(key), link.field_dict.get("grade")) for link in links
+                 if str(link.field_dict.get("article_id")) == str(version.object_id)]
+        data[name] = _named(name, pairs)
     return comparable(data)
+
+
+def _named(name, pairs):
+    """Linked people or organisations as "Name (grade)", sorted: what the compare view shows and diffs."""
+    pairs = list(pairs)
+    model = LINKS[name][2]
+    names = dict(model.objects.filter(pk__in=[pk for pk, _ in pairs]).values_list("pk", "name")) if pairs else {}
+    labels = dict(Grade.choices)
+    return ", ".join(sorted(f"{names.get(pk, f'#{pk}')} ({labels.get(grade, grade)})" for pk, grade in pairs))
 
 
 def changed_fields(before, after):

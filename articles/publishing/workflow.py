@@ -63,8 +63,6 @@ def edit_conflict(article, base_version, submitted):
         saved = current_fields(article)
         mine = {**saved, **{k: v for k, v in submitted.items() if k in saved}}
         mine["category"] = getattr(mine.get("category"), "pk", mine.get("category"))
-        for name in ("people", "organizations"):
-            mine[name] = sorted(getattr(x, "pk", x) for x in (mine.get(name) or []))
         mine["lead_image"] = getattr(mine.get("lead_image"), "pk", mine.get("lead_image"))
         changed = changed_fields(saved, mine)
     who = ""

@@ -69,3 +69,19 @@ def unhashed_static_urls(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def seed_entities(db):
+    """The seed people, organisations and structure, as the migrations write them: a transactional test
+    before this one may have emptied the tables."""
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import Organization
+
+    if not Organization.objects.filter(slug="big-taobao").exists():
+        entities = importlib.import_module("articles.migrations.0002_corpus_entities")
+        entities.load_entities(apps, entities.ENTITIES)
+        importlib.import_module("articles.migrations.0013_seed_structure").forwards(apps, None)

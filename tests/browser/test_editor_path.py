@@ -96,7 +96,7 @@ def jpeg_bytes():
 
 
 def test_editor_writes_previews_and_publishes_an_article_in_a_new_subcategory(
-    browser, page, live_server, django_user_model, screenshot, tmp_path, settings
+    seed_entities, browser, page, live_server, django_user_model, screenshot, tmp_path, settings
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     django_user_model.objects.create_superuser("editor", "editor@example.com", PASSWORD)

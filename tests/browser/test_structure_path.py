@@ -1,11 +1,11 @@
 """An editor records an organisation's identifiers and a change to its structure, grades a story's link to it,
 and a reader sees them on the organisation's page, its chart and the story's JSON-LD."""
 
-import importlib
 import json
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 import pytest
-from django.apps import apps
 
 from articles.models import Article, ArticleOrganization, Category, Listing, Organization, StructureFact
 from articles.models.entities import lei_checks
@@ -25,23 +25,14 @@ def json_ld(page, kind):
     return [item for item in found if item.get("@type") == kind]
 
 
-@pytest.fixture
-def seed_entities(db):
-    """The seed people, organisations and structure, as the migrations write them: a transactional test
-    before this one may have emptied the tables."""
-    if not Organization.objects.filter(slug="big-taobao").exists():
-        entities = importlib.import_module("articles.migrations.0002_corpus_entities")
-        entities.load_entities(apps, entities.ENTITIES)
-        importlib.import_module("articles.migrations.0013_seed_structure").forwards(apps, None)
-
-
 def test_editor_records_identifiers_structure_and_grades_and_readers_see_them(
     seed_entities, page, live_server, django_user_model, screenshot
 ):
     django_user_model.objects.create_superuser("editor", "editor@example.com", PASSWORD)
     news = Category.objects.create(name="Logistics")
     story = Article.objects.create(title="Cainiao is founded", standfirst="A logistics arm.", body="Cainiao starts.",
-                                   category=news, status=Article.Status.PUBLISHED, publish_at="2020-01-01T00:00:00Z")
+                                   category=news, status=Article.Status.PUBLISHED,
+                                   publish_at=datetime(2020, 1, 1, tzinfo=dt_timezone.utc))
     lei = with_check_digits("529900CAINIAO00000")
     assert lei_checks(lei)
 
