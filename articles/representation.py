@@ -219,6 +219,7 @@ def person(item, origin):
         "canonical_url": origin + item.get_absolute_url(),
         "job_title": item.job_title,
         "bio": item.bio,
+        "wikidata_id": item.wikidata_id,
         "roles": [
             {"title": r.title, "organisation": entity_ref(origin, "organisation", r.organization),
              "start_date": r.start_date and r.start_date.isoformat(), "end_date": r.end_date and r.end_date.isoformat()}
@@ -236,6 +237,9 @@ def organisation(item, origin, by_pk):
         "url": api_url(origin, "organisation", item.slug),
         "canonical_url": origin + item.get_absolute_url(),
         "description": item.description,
+        "wikidata_id": item.wikidata_id,
+        "lei": item.lei,
+        "listings": [{"ticker": listing.ticker, "exchange": listing.exchange} for listing in item.listings.all()],
         "parent": entity_ref(origin, "organisation", parent) if parent else None,
         "units": [entity_ref(origin, "organisation", unit) for unit in item.units.all()],
         "roles": [

@@ -378,3 +378,13 @@ def test_chinese_slugs_come_back_as_valid_percent_encoded_urls(client, make_arti
     assert tag["canonical_url"] == "http://testserver/tag/%E6%B7%98%E5%AE%9D/"
     assert client.get(tag["canonical_url"].removeprefix("http://testserver")).status_code == 200
     assert item["uri"].isascii()
+
+
+@pytest.mark.parametrize("identifier", ["9988", "baba", "5493001NTNQJDH60PM02", "q1359568"])
+def test_organisations_are_found_by_ticker_lei_or_wikidata_id_and_carry_them(client, db, identifier):
+    found = get_json(client, f"/api/v1/organisations/?identifier={identifier}")["results"]
+    assert [o["slug"] for o in found] == ["alibaba-group"]
+    (alibaba,) = found
+    assert (alibaba["wikidata_id"], alibaba["lei"]) == ("Q1359568", "5493001NTNQJDH60PM02")
+    assert {(l["exchange"], l["ticker"]) for l in alibaba["listings"]} == {("HKEX", "9988"), ("NYSE", "BABA")}
+    assert get_json(client, "/api/v1/organisations/?identifier=NOPE")["results"] == []

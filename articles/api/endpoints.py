@@ -218,9 +218,12 @@ def organisations_by_pk():
 
 @api.get("/organisations/", response=schemas.OrganisationList, url_name="organisations", tags=["organisations"],
          summary="Organisations and their units, by name")
-def list_organisations(request, limit: int = Limit, cursor: str = Cursor):
+def list_organisations(request, limit: int = Limit, cursor: str = Cursor, identifier: str = Query(
+        "", description="Only the organisation with this ticker (9988, BABA), LEI or Wikidata id, ignoring case.")):
     origin = site_origin(request)
-    found = Organization.objects.prefetch_related("units", ROLES_WITH_PEOPLE)
+    found = Organization.objects.prefetch_related("units", "listings", ROLES_WITH_PEOPLE)
+    if identifier.strip():
+        found = found.filter(pk__in=Organization.objects.filter(Organization.identifier_q(identifier.strip())).values("pk"))
     rows, following = pagination.keyset_page(found, [("name", str), ("pk", int)], cursor, limit)
     by_pk = organisations_by_pk()
     return {"results": [representation.organisation(o, origin, by_pk) for o in rows], "next": page(request, following)}
@@ -229,7 +232,7 @@ def list_organisations(request, limit: int = Limit, cursor: str = Cursor):
 @api.get("/organisations/{slug}/", response={200: schemas.Organisation, **NOT_FOUND}, url_name="organisation",
          tags=["organisations"], summary="One organisation, its parent, units and roles")
 def get_organisation(request, slug: str):
-    found = Organization.objects.prefetch_related("units", ROLES_WITH_PEOPLE).filter(slug=slug).first()
+    found = Organization.objects.prefetch_related("units", "listings", ROLES_WITH_PEOPLE).filter(slug=slug).first()
     if found is None:
         raise Http404("No organisation with that slug.")
     return representation.organisation(found, site_origin(request), organisations_by_pk())

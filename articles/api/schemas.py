@@ -132,6 +132,7 @@ class Person(Schema):
     canonical_url: str
     job_title: str
     bio: str
+    wikidata_id: str
     roles: list[RoleAtOrganisation]
 
 
@@ -147,12 +148,20 @@ class RoleOfPerson(Schema):
     end_date: Optional[str]
 
 
+class StockListing(Schema):
+    ticker: str
+    exchange: str
+
+
 class Organisation(Schema):
     slug: str
     name: str
     url: str
     canonical_url: str
     description: str
+    wikidata_id: str
+    lei: str
+    listings: list[StockListing]
     parent: Optional[EntityRef]
     units: list[EntityRef]
     roles: list[RoleOfPerson]

@@ -33,7 +33,7 @@ QUERY_PARAMETERS = {
     "api:takedowns": ("since", "limit", "cursor"),
     "api:tags": ("limit", "cursor"),
     "api:people": ("limit", "cursor"),
-    "api:organisations": ("limit", "cursor"),
+    "api:organisations": ("identifier", "limit", "cursor"),
     "api:corrections": ("limit", "cursor"),
 }
 

@@ -9,6 +9,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from ..routes import route_url
 
 
@@ -121,6 +122,12 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+    @staticmethod
+    def identifier_q(term):
+        """The organisations a ticker (9988, BABA), a LEI or a Wikidata id names, ignoring case: the one test
+        search and the API share."""
+        return Q(listings__ticker__iexact=term) | Q(lei__iexact=term) | Q(wikidata_id__iexact=term)
 
     def get_absolute_url(self):
         return route_url("articles:organization", self.slug)

@@ -61,8 +61,7 @@ def organizations_named(query, limit=5):
         return []
     organizations = list(
         Organization.objects.filter(
-            Q(listings__ticker__iexact=term) | Q(lei__iexact=term) | Q(wikidata_id__iexact=term)
-            | Q(name__iexact=term) | Q(aliases__name__iexact=term)
+            Organization.identifier_q(term) | Q(name__iexact=term) | Q(aliases__name__iexact=term)
         ).distinct().order_by("name")[:limit]
     )
     if not organizations:
