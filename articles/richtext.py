@@ -72,33 +72,30 @@ def _attribute_filter(tag, attribute, value):
     return value
 
 
-_cleaner = nh3.Cleaner(
-    tags=set(TAGS),
-    clean_content_tags=set(DROPPED_WITH_CONTENT),
-    # "*": none on every element (left out, nh3 would allow lang and title on all of them).
-    attributes={"*": set(), **{tag: set(names) for tag, names in ATTRIBUTES.items()}},
-    attribute_filter=_attribute_filter,
-    url_schemes=set(URL_SCHEMES),
-    link_rel=None,
-    strip_comments=True,
-)
+def _make_cleaner(extra_attributes=None):
+    """The allow-list as an nh3 cleaner; ``extra_attributes`` adds elements with their attributes."""
+    extra = extra_attributes or {}
+    return nh3.Cleaner(
+        tags=set(TAGS) | set(extra),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        # "*": none on every element (left out, nh3 would allow lang and title on all of them).
+        attributes={"*": set(), **{tag: set(names) for tag, names in {**ATTRIBUTES, **extra}.items()}},
+        attribute_filter=_attribute_filter,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+_cleaner = _make_cleaner()
+# What the editor sends: also the <img> inside a figure, whose src names the library image (see clean()).
+_intake_cleaner = _make_cleaner({"img": {"src"}})
 
 
 def text_to_html(text):
     """Plain text as escaped paragraphs (blank lines part them; a line break inside one is a space)."""
     paragraphs = [" ".join(part.split()) for part in BLANK_LINE.split((text or "").replace("\r\n", "\n"))]
     return "".join(f"<p>{escape(paragraph, quote=False)}</p>" for paragraph in paragraphs if paragraph)
-
-
-_intake_cleaner = nh3.Cleaner(
-    tags=set(TAGS) | {"img"},
-    clean_content_tags=set(DROPPED_WITH_CONTENT),
-    attributes={"*": set(), **{tag: set(names) for tag, names in ATTRIBUTES.items()}, "img": {"src"}},
-    attribute_filter=_attribute_filter,
-    url_schemes=set(URL_SCHEMES),
-    link_rel=None,
-    strip_comments=True,
-)
 
 
 def clean(body, image_id_for=None):
