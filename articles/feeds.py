@@ -15,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from taggit.models import Tag
 
 from . import library
+from .relations import prefetch_relations
 from .models import Article, Organization, Person
 from .origin import site_origin
 from .publishing.visibility import category_tree
@@ -85,8 +86,8 @@ class LatestArticlesFeed(Feed):
     def items(self, obj=None):
         # The body too (for_listing() leaves it out): feeds carry it in full, with their figures' library
         # images fetched in one query for all items.
-        items = list(self.articles(obj).select_related("category").prefetch_related("tags", "corrections")
-                     .order_by("-publish_at", "-pk")[:FEED_SIZE])
+        items = list(self.articles(obj).select_related("category").order_by("-publish_at", "-pk")[:FEED_SIZE])
+        prefetch_relations(items, ("tags", "corrections"))
         self.images = library.images_in(items)
         return items
 

@@ -26,6 +26,7 @@ from .cache.purge import page_keys
 from .origin import absolute_url, site_origin
 from .routes import route_url
 from .publishing import rules
+from .relations import prefetch_relations
 from .publishing.previews import article_from_preview_token
 from .publishing.visibility import category_tree
 from .models import Article, ArticleOrganization, ArticlePerson, Correction, Grade, OldPath, Organization, Person
@@ -193,14 +194,8 @@ def category_page(request, category):
 
 
 def with_page_relations(queryset):
-    return queryset.select_related("category", "lead_image").prefetch_related(
-        "tags",
-        "corrections",
-        # The graded links with their people and organisations: the page's lists and JSON-LD's about and mentions.
-        Prefetch("person_links", queryset=ArticlePerson.objects.select_related("person").order_by("person__name")),
-        Prefetch("organization_links",
-                 queryset=ArticleOrganization.objects.select_related("organization").order_by("organization__name")),
-    )
+    """An article page's row with its section and lead image; ``relations.prefetch_relations`` reads the rest."""
+    return queryset.select_related("category", "lead_image")
 
 
 def article_page(request, slug, category_path):
@@ -208,6 +203,7 @@ def article_page(request, slug, category_path):
     article = get_object_or_404(with_page_relations(visible), slug=slug)
     if category_path != article.category.path or "page" in request.GET:
         return redirect(article, permanent=True)  # one address per article: no ?page= copies
+    prefetch_relations([article])  # tags, corrections, people and organisations: one statement each
     return render_article(request, article)
 
 
@@ -218,6 +214,7 @@ def preview_page(request, token):
         raise Http404("This preview link is not valid: it has expired, was revoked, or shows nothing unpublished now.")
     article, kind = found
     article = with_page_relations(Article.objects).get(pk=article.pk).with_pending_changes()
+    prefetch_relations([article])
     return render_article(request, article, force_preview=True, preview_kind=kind)
 
 
