@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from . import library, search, sitemaps
+from .compiled import CompiledQuery
 from .cache.purge import page_keys
 from .origin import absolute_url, site_origin
 from .routes import route_url
@@ -198,9 +199,27 @@ def with_page_relations(queryset):
     return queryset.select_related("category", "lead_image")
 
 
+_ARTICLE_FIELDS = {"now": Article._meta.get_field("publish_at"), "slug": Article._meta.get_field("slug")}
+# A reader's article by its slug, and its section's latest other stories: the article page's two hottest queries.
+LIVE_ARTICLE = CompiledQuery(
+    lambda now, slug: with_page_relations(Article.objects.published(now)).filter(slug=slug)[:1], **_ARTICLE_FIELDS
+)
+RELATED = CompiledQuery(
+    lambda now, category, pk: Article.objects.published(now).filter(category_id=category).exclude(pk=pk)
+    .for_listing()[:RELATED_ARTICLES],
+    now=Article._meta.get_field("publish_at"), category=Article._meta.get_field("category"),
+    pk=Article._meta.get_field("id"),
+)
+
+
 def article_page(request, slug, category_path):
-    visible = Article.objects.all() if rules.may_preview(request.user) else Article.objects.published()
-    article = get_object_or_404(with_page_relations(visible), slug=slug)
+    if rules.may_preview(request.user):
+        article = get_object_or_404(with_page_relations(Article.objects.all()), slug=slug)
+    else:
+        found = LIVE_ARTICLE.run(now=timezone.now(), slug=slug)  # the slug is unique
+        if not found:
+            raise Http404("No such article.")
+        article = found[0]
     if category_path != article.category.path or "page" in request.GET:
         return redirect(article, permanent=True)  # one address per article: no ?page= copies
     prefetch_relations([article])  # tags, corrections, people and organisations: one statement each
@@ -219,12 +238,7 @@ def preview_page(request, token):
 
 
 def render_article(request, article, force_preview=False, preview_kind=None):
-    related = (
-        Article.objects.published()
-        .filter(category=article.category)
-        .exclude(pk=article.pk)
-        .for_listing()[:RELATED_ARTICLES]
-    )
+    related = RELATED.run(now=timezone.now(), category=article.category_id, pk=article.pk)
     preview = force_preview or not article.is_live
     response = render(
         request,

@@ -12,7 +12,7 @@ PACKAGES = ("articles", "newsroom")
 
 # Bottom up. A module belongs to the layer of its longest matching prefix.
 LAYERS = [
-    ("helpers", ["newsroom", "articles.text", "articles.slugs", "articles.origin", "articles.images", "articles.richtext",
+    ("helpers", ["newsroom", "articles.text", "articles.compiled", "articles.slugs", "articles.origin", "articles.images", "articles.richtext",
                  "articles.routes"]),
     ("models", ["articles.models"]),
     ("services", ["articles.publishing", "articles.search", "articles.cache", "articles.importing", "articles.entities",

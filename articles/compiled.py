@@ -1,0 +1,124 @@
+"""Querysets compiled once per process, run again with new values: for the reader pages' hottest queries.
+
+Building a queryset and compiling it to SQL costs the ORM far more than the
+database spends answering it: on the article page, 0.6 ms to find the
+article and 0.9 ms for its related stories, against 0.05 ms to run the same
+SQL. A reader page asks the same question every time with other values (this
+slug, now), so ``CompiledQuery`` has the ORM build and compile the queryset
+once per thread and database, with stand-in values, notes where those values
+sit among the statement's parameters, and from then on only binds the new
+values, runs the SQL and makes the instances as Django's own iterator does
+(with select_related, deferred fields and the fields' converters). The
+queryset is still written with the ORM (``published()`` stays the one rule of
+what readers may see); only its compilation is kept.
+
+A shape whose stand-ins cannot all be found among the parameters (a value
+inlined into the SQL, or folded away) is refused when it is first compiled,
+never run wrong.
+"""
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+from django.db import connections, router
+from django.db.models.query import get_related_populators
+from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE, MULTI
+
+_BASE_TIME = datetime(1971, 2, 3, 4, 5, 6, 789012, tzinfo=timezone.utc)
+
+
+class CompiledQuery:
+    """``build(**values)`` returns a QuerySet; ``fields`` names, for each value, the model field that types it.
+
+        related = CompiledQuery(
+            lambda now, category, pk: Article.objects.published(now).filter(category_id=category).exclude(pk=pk)[:4],
+            now=Article._meta.get_field("publish_at"), category=Article._meta.get_field("category"),
+            pk=Article._meta.get_field("id"),
+        )
+        related.run(now=timezone.now(), category=3, pk=10)   # a list of Articles
+    """
+
+    def __init__(self, build, **fields):
+        self.build, self.fields = build, fields
+        self._local = threading.local()
+        self._model = None
+
+    def run(self, **values):
+        """The queryset's rows for these values, as model instances (a list)."""
+        if values.keys() != self.fields.keys():
+            raise TypeError(f"values for {sorted(self.fields)} are needed, {sorted(values)} were given")
+        state = self._state()
+        connection = state.compiler.connection
+        params = list(state.params)
+        for position, name in state.positions:
+            params[position] = _prepared(self.fields[name], values[name], connection)
+        compiler = state.compiler
+        compiler.as_sql = lambda *args, **kwargs: (state.sql, tuple(params))
+        results = compiler.execute_sql(MULTI, chunked_fetch=False, chunk_size=GET_ITERATOR_CHUNK_SIZE)
+        objects = []
+        for row in compiler.results_iter(results):
+            obj = state.model.from_db(state.alias, state.init_list, row[state.start:state.end])
+            for populator in state.populators:
+                populator.populate(row, obj)
+            for name, position in state.annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
+    def _state(self):
+        """This thread's compiled statement on the database the router reads the model from now."""
+        if self._model is None:
+            self._model = self.build(**self._stand_ins()).model
+        alias = router.db_for_read(self._model)
+        state = getattr(self._local, alias, None)
+        if state is None or state.compiler.connection is not connections[alias]:
+            state = self._compile(self.build(**self._stand_ins()), alias)
+            setattr(self._local, alias, state)
+        return state
+
+    def _stand_ins(self):
+        """A distinct value of the right type for each field: what the compiled parameters are searched for."""
+        values = {}
+        for number, (name, field) in enumerate(self.fields.items(), start=1):
+            kind = field.get_internal_type()
+            if kind == "DateTimeField":
+                values[name] = _BASE_TIME + timedelta(days=number)
+            elif kind in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
+                          "ForeignKey", "SmallIntegerField"):
+                values[name] = -917_000_000 - number
+            elif kind in ("CharField", "SlugField", "TextField"):
+                values[name] = f"\x1estand-in {number} for {name}\x1e"
+            else:
+                raise TypeError(f"no stand-in for {name}, a {kind}")
+        return values
+
+    def _compile(self, queryset, alias):
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        stand_ins = self._stand_ins()
+        positions = []
+        for name, value in stand_ins.items():
+            wanted = _prepared(self.fields[name], value, compiler.connection)
+            found = [i for i, param in enumerate(params) if param == wanted]
+            if not found:
+                raise ValueError(f"{name}'s value is not a parameter of this query's SQL: it cannot be compiled once")
+            positions += [(i, name) for i in found]
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return _State(
+            alias=alias, compiler=compiler, sql=sql, params=tuple(params), positions=positions,
+            model=klass_info["model"], init_list=[f[0].target.attname for f in select[start:end]], start=start, end=end,
+            populators=get_related_populators(klass_info, select, alias),
+            annotations=list(compiler.annotation_col_map.items()),
+        )
+
+
+class _State:
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)
+
+
+def _prepared(field, value, connection):
+    """``value`` as a lookup on ``field`` hands it to the database driver."""
+    target = field.target_field if field.is_relation else field
+    return target.get_db_prep_value(target.get_prep_value(value), connection, prepared=True)

@@ -1,0 +1,86 @@
+"""articles.compiled: a queryset compiled once answers, with new values, exactly what the queryset would."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from articles.compiled import CompiledQuery
+from articles.models import Article
+
+FIELDS = {"now": Article._meta.get_field("publish_at"), "category": Article._meta.get_field("category"),
+          "pk": Article._meta.get_field("id")}
+
+
+def listing(now, category, pk):
+    return Article.objects.published(now).filter(category_id=category).exclude(pk=pk).for_listing()[:3]
+
+
+def fields(obj):
+    loaded = obj.get_deferred_fields()
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in loaded}
+
+
+@pytest.fixture
+def stories(make_article, make_category):
+    other = make_category("Markets")
+    now = timezone.now()
+    made = [make_article(publish_at=now - timedelta(hours=h)) for h in range(1, 6)]
+    made.append(make_article(publish_at=now + timedelta(hours=2)))  # scheduled: live in two hours
+    made.append(make_article(category=other))
+    return made
+
+
+def test_a_compiled_query_answers_what_the_queryset_answers_for_every_set_of_values(stories, django_assert_num_queries):
+    compiled = CompiledQuery(listing, **FIELDS)
+    now = timezone.now()
+    cases = [
+        dict(now=now, category=stories[0].category_id, pk=stories[0].pk),
+        dict(now=now, category=stories[0].category_id, pk=stories[3].pk),
+        dict(now=now + timedelta(hours=3), category=stories[0].category_id, pk=stories[1].pk),  # the scheduled one is live
+        dict(now=now, category=stories[-1].category_id, pk=stories[0].pk),
+        dict(now=now - timedelta(days=30), category=stories[0].category_id, pk=stories[0].pk),  # nothing was live
+    ]
+    answers = []
+    for values in cases:
+        expected = list(listing(**values))
+        with django_assert_num_queries(1):
+            got = compiled.run(**values)
+        assert [fields(a) for a in got] == [fields(a) for a in expected]
+        assert [a.get_deferred_fields() for a in got] == [a.get_deferred_fields() for a in expected]
+        answers.append([a.pk for a in got])
+    assert stories[5].pk in answers[2] and stories[5].pk not in answers[0]
+    assert answers[3] == [stories[-1].pk] and answers[4] == []
+    assert all(a.publish_at.tzinfo is not None for a in compiled.run(**cases[0]))  # the fields' converters ran
+
+
+def test_select_related_rows_come_with_their_related_objects(stories, django_assert_num_queries):
+    compiled = CompiledQuery(listing, **FIELDS)
+    got = compiled.run(now=timezone.now(), category=stories[0].category_id, pk=0)
+    with django_assert_num_queries(0):
+        assert [a.category.name for a in got] == [stories[0].category.name] * 3
+
+
+def test_after_the_first_run_the_orm_compiles_nothing(stories, monkeypatch):
+    compiled = CompiledQuery(listing, **FIELDS)
+    values = dict(now=timezone.now(), category=stories[0].category_id, pk=stories[0].pk)
+    compiled.run(**values)
+    compiles = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiles.append(1) or original(self, *a, **k))
+    for _ in range(3):
+        assert compiled.run(**values)
+    assert compiles == []
+
+
+def test_a_value_the_sql_does_not_carry_as_a_parameter_is_refused(stories):
+    ignoring = CompiledQuery(lambda now, category, pk: Article.objects.filter(category_id=category), **FIELDS)
+    with pytest.raises(ValueError, match="now's value is not a parameter"):
+        ignoring.run(now=timezone.now(), category=stories[0].category_id, pk=1)
+
+
+def test_every_value_must_be_given(stories):
+    compiled = CompiledQuery(listing, **FIELDS)
+    with pytest.raises(TypeError, match="values for"):
+        compiled.run(now=timezone.now(), category=stories[0].category_id)
