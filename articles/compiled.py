@@ -31,11 +31,14 @@ class CompiledQuery:
     """``build(**values)`` returns a QuerySet; ``fields`` names, for each value, the model field that types it.
 
         related = CompiledQuery(
-            lambda now, category, pk: Article.objects.published(now).filter(category_id=category).exclude(pk=pk)[:4],
+            lambda now, category, pk: Article.objects.published(now).filter(category_id=category).exclude(pk=pk),
             now=Article._meta.get_field("publish_at"), category=Article._meta.get_field("category"),
             pk=Article._meta.get_field("id"),
         )
-        related.run(now=timezone.now(), category=3, pk=10)   # a list of Articles
+        related.run(limit=4, now=timezone.now(), category=3, pk=10)   # a list of Articles
+        related.count(now=timezone.now(), category=3, pk=10)          # how many there are
+
+    A value may be a list (for ``__in``): each length is a shape of its own, compiled once.
     """
 
     def __init__(self, build, **fields):
@@ -43,17 +46,12 @@ class CompiledQuery:
         self._local = threading.local()
         self._model = None
 
-    def run(self, **values):
-        """The queryset's rows for these values, as model instances (a list)."""
-        if values.keys() != self.fields.keys():
-            raise TypeError(f"values for {sorted(self.fields)} are needed, {sorted(values)} were given")
-        state = self._state()
-        connection = state.compiler.connection
-        params = list(state.params)
-        for position, name in state.positions:
-            params[position] = _prepared(self.fields[name], values[name], connection)
+    def run(self, limit=None, **values):
+        """The queryset's rows for these values (the first ``limit`` of them), as model instances (a list)."""
+        state = self._state("rows", limit, values)
         compiler = state.compiler
-        compiler.as_sql = lambda *args, **kwargs: (state.sql, tuple(params))
+        params = self._params(state, values)
+        compiler.as_sql = lambda *args, **kwargs: (state.sql, params)
         results = compiler.execute_sql(MULTI, chunked_fetch=False, chunk_size=GET_ITERATOR_CHUNK_SIZE)
         objects = []
         for row in compiler.results_iter(results):
@@ -65,44 +63,69 @@ class CompiledQuery:
             objects.append(obj)
         return objects
 
-    def _state(self):
-        """This thread's compiled statement on the database the router reads the model from now."""
+    def count(self, **values):
+        """How many rows the queryset has for these values (what its ``count()`` says)."""
+        state = self._state("count", None, values)
+        with state.compiler.connection.cursor() as cursor:
+            cursor.execute(state.sql, self._params(state, values))
+            return cursor.fetchone()[0]
+
+    def _params(self, state, values):
+        params = list(state.params)
+        connection = state.compiler.connection
+        for position, name, index in state.positions:
+            value = values[name] if index is None else values[name][index]
+            params[position] = _prepared(self.fields[name], value, connection)
+        return tuple(params)
+
+    def _state(self, kind, limit, values):
+        """This thread's compiled statement of this kind and shape, on the database the router reads the model from."""
+        if values.keys() != self.fields.keys():
+            raise TypeError(f"values for {sorted(self.fields)} are needed, {sorted(values)} were given")
+        shape = tuple(len(v) if isinstance(v, (list, tuple)) else None for v in values.values())
         if self._model is None:
-            self._model = self.build(**self._stand_ins()).model
+            self._model = self.build(**self._stand_ins(shape)).model
         alias = router.db_for_read(self._model)
-        state = getattr(self._local, alias, None)
+        key = (alias, kind, limit, shape)
+        states = self._local.__dict__.setdefault("states", {})
+        state = states.get(key)
         if state is None or state.compiler.connection is not connections[alias]:
-            state = self._compile(self.build(**self._stand_ins()), alias)
-            setattr(self._local, alias, state)
+            state = states[key] = self._compile(kind, limit, shape, alias)
         return state
 
-    def _stand_ins(self):
-        """A distinct value of the right type for each field: what the compiled parameters are searched for."""
-        values = {}
-        for number, (name, field) in enumerate(self.fields.items(), start=1):
-            kind = field.get_internal_type()
-            if kind == "DateTimeField":
-                values[name] = _BASE_TIME + timedelta(days=number)
-            elif kind in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField",
-                          "ForeignKey", "SmallIntegerField"):
-                values[name] = -917_000_000 - number
-            elif kind in ("CharField", "SlugField", "TextField"):
-                values[name] = f"\x1estand-in {number} for {name}\x1e"
-            else:
-                raise TypeError(f"no stand-in for {name}, a {kind}")
+    def _stand_ins(self, shape):
+        """A distinct value of the right type for each field (a list of them for a list): what the compiled
+        parameters are searched for."""
+        values, number = {}, 0
+        for (name, field), length in zip(self.fields.items(), shape):
+            made = []
+            for _ in range(1 if length is None else length):
+                number += 1
+                made.append(_stand_in(name, field, number))
+            values[name] = made[0] if length is None else made
         return values
 
-    def _compile(self, queryset, alias):
+    def _compile(self, kind, limit, shape, alias):
+        stand_ins = self._stand_ins(shape)
+        queryset = self.build(**stand_ins)
+        if kind == "count":
+            queryset = queryset.order_by().values_list("pk")
+        elif limit is not None:
+            queryset = queryset[:limit]
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        stand_ins = self._stand_ins()
         positions = []
         for name, value in stand_ins.items():
-            wanted = _prepared(self.fields[name], value, compiler.connection)
-            found = [i for i, param in enumerate(params) if param == wanted]
-            if not found:
-                raise ValueError(f"{name}'s value is not a parameter of this query's SQL: it cannot be compiled once")
-            positions += [(i, name) for i in found]
+            for index, one in enumerate(value) if isinstance(value, list) else [(None, value)]:
+                wanted = _prepared(self.fields[name], one, compiler.connection)
+                found = [i for i, param in enumerate(params) if param == wanted]
+                if not found:
+                    raise ValueError(f"{name}'s value is not a parameter of this query's SQL: it cannot be compiled once")
+                positions += [(i, name, index) for i in found]
+        if kind == "count":
+            # What Django itself does to count a query it cannot count directly.
+            return _State(alias=alias, compiler=compiler, sql=f"SELECT COUNT(*) FROM ({sql}) counted",
+                          params=tuple(params), positions=positions)
         select, klass_info = compiler.select, compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return _State(
@@ -111,6 +134,18 @@ class CompiledQuery:
             populators=get_related_populators(klass_info, select, alias),
             annotations=list(compiler.annotation_col_map.items()),
         )
+
+
+def _stand_in(name, field, number):
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return _BASE_TIME + timedelta(days=number)
+    if kind in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField", "ForeignKey",
+                "SmallIntegerField"):
+        return -917_000_000 - number
+    if kind in ("CharField", "SlugField", "TextField"):
+        return f"\x1estand-in {number} for {name}\x1e"
+    raise TypeError(f"no stand-in for {name}, a {kind}")
 
 
 class _State:

@@ -66,23 +66,55 @@ def page_of(request, paginator):
         raise Http404("No such page.")
 
 
-def paginate(request, queryset):
-    """One page of ``queryset``.
+def paginate(request, source, **values):
+    """One page of a list: ``source`` is a QuerySet, or a CompiledQuery with the ``values`` to run it with.
 
-    A deep page (?page=50) is found by primary key first, from the index
-    alone, and only its rows are then read, so it stays as fast as the first.
-    The first page, the one most read, reads its rows straight away: one query
-    fewer to build and run.
+    The first page, the one most read, reads its rows straight away; from a
+    CompiledQuery it counts and reads them without building either query. A
+    deep page (?page=50) is found by primary key first, from the index alone,
+    and only its rows are then read, so it stays as fast as the first.
     """
-    page = page_of(request, Paginator(queryset.values_list("pk", flat=True), settings.NEWSROOM_PAGE_SIZE,
-                                      allow_empty_first_page=True))
+    size = settings.NEWSROOM_PAGE_SIZE
+    if isinstance(source, CompiledQuery):
+        if request.GET.get("page", "1") == "1":
+            count = source.count(**values)
+            rows = source.run(limit=size, **values) if count else []
+            return page_of(request, Paginator(_Counted(count, rows), size, allow_empty_first_page=True))
+        source = source.build(**values)
+    queryset = source
+    page = page_of(request, Paginator(queryset.values_list("pk", flat=True), size, allow_empty_first_page=True))
     if page.number == 1:
-        page.object_list = list(queryset[: settings.NEWSROOM_PAGE_SIZE])
+        page.object_list = list(queryset[:size])
         return page
     ids = list(page.object_list)
     rows = queryset.order_by().in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
+
+
+class _Counted:
+    """What a Paginator asks of a list whose count and first rows are known already."""
+
+    def __init__(self, total, rows):
+        self.total, self.rows = total, rows
+
+    def count(self):
+        return self.total
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
+_NOW = Article._meta.get_field("publish_at")
+# The first page of each list readers open most, compiled once (articles/compiled.py).
+SECTION_LIST = CompiledQuery(
+    lambda now, categories: Article.objects.published(now).filter(category_id__in=categories).for_listing(),
+    now=_NOW, categories=Article._meta.get_field("category"),
+)
+TAG_LIST = CompiledQuery(
+    lambda now, tag: Article.objects.published(now).filter(tags__id=tag).for_listing(),
+    now=_NOW, tag=Tag._meta.get_field("id"),
+)
 
 
 def home(request):
@@ -181,14 +213,13 @@ def old_path_redirect(request, path):
 
 def category_page(request, category):
     tree = category_tree(request)
-    articles = Article.objects.published().filter(category_id__in=tree.descendant_ids(category)).for_listing()
     return render(
         request,
         "articles/category.html",
         {
             "category": category,
             "subcategories": tree.children.get(category.pk, []),
-            "page": paginate(request, articles),
+            "page": paginate(request, SECTION_LIST, now=timezone.now(), categories=tree.descendant_ids(category)),
             "breadcrumbs": trail(*category_crumbs(request, category)),
         },
     )
@@ -202,11 +233,10 @@ def with_page_relations(queryset):
 _ARTICLE_FIELDS = {"now": Article._meta.get_field("publish_at"), "slug": Article._meta.get_field("slug")}
 # A reader's article by its slug, and its section's latest other stories: the article page's two hottest queries.
 LIVE_ARTICLE = CompiledQuery(
-    lambda now, slug: with_page_relations(Article.objects.published(now)).filter(slug=slug)[:1], **_ARTICLE_FIELDS
+    lambda now, slug: with_page_relations(Article.objects.published(now)).filter(slug=slug), **_ARTICLE_FIELDS
 )
 RELATED = CompiledQuery(
-    lambda now, category, pk: Article.objects.published(now).filter(category_id=category).exclude(pk=pk)
-    .for_listing()[:RELATED_ARTICLES],
+    lambda now, category, pk: Article.objects.published(now).filter(category_id=category).exclude(pk=pk).for_listing(),
     now=Article._meta.get_field("publish_at"), category=Article._meta.get_field("category"),
     pk=Article._meta.get_field("id"),
 )
@@ -216,7 +246,7 @@ def article_page(request, slug, category_path):
     if rules.may_preview(request.user):
         article = get_object_or_404(with_page_relations(Article.objects.all()), slug=slug)
     else:
-        found = LIVE_ARTICLE.run(now=timezone.now(), slug=slug)  # the slug is unique
+        found = LIVE_ARTICLE.run(limit=1, now=timezone.now(), slug=slug)  # the slug is unique
         if not found:
             raise Http404("No such article.")
         article = found[0]
@@ -238,7 +268,7 @@ def preview_page(request, token):
 
 
 def render_article(request, article, force_preview=False, preview_kind=None):
-    related = RELATED.run(now=timezone.now(), category=article.category_id, pk=article.pk)
+    related = RELATED.run(limit=RELATED_ARTICLES, now=timezone.now(), category=article.category_id, pk=article.pk)
     preview = force_preview or not article.is_live
     response = render(
         request,
@@ -269,8 +299,7 @@ def render_article(request, article, force_preview=False, preview_kind=None):
 
 def tag_page(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().filter(tags=tag).for_listing()
-    page = paginate(request, articles)
+    page = paginate(request, TAG_LIST, now=timezone.now(), tag=tag.pk)
     if not page.paginator.count:
         raise Http404("No such tag.")  # a tag of drafts only: its name is not for readers yet
     return render(
@@ -302,11 +331,26 @@ def stories_by_grade(request, links, entity):
     grade are tested in one filter() so they are read from the same link row. Three queries,
     whatever the number of stories: the about list, and the page's count and rows.
     """
+    about_list, mentioned_list = GRADED_LISTS[links]
+    now = timezone.now()
+    about = about_list.run(limit=STORIES_ABOUT, now=now, entity=entity.pk)
+    return about, paginate(request, mentioned_list, now=now, entity=entity.pk)
+
+
+def _graded(links, grades):
     field = links.removesuffix("_links")
-    published = Article.objects.published().for_listing()
-    about = list(published.filter(**{f"{links}__{field}": entity, f"{links}__grade": Grade.ABOUT})[:STORIES_ABOUT])
-    mentioned = published.filter(**{f"{links}__{field}": entity, f"{links}__grade__in": [Grade.MAJOR, Grade.MENTION]})
-    return about, paginate(request, mentioned)
+    return CompiledQuery(
+        lambda now, entity: Article.objects.published(now).filter(
+            **{f"{links}__{field}_id": entity, f"{links}__grade__in": grades}
+        ).for_listing(),
+        now=_NOW, entity=Article._meta.get_field("id"),
+    )
+
+
+GRADED_LISTS = {
+    links: (_graded(links, [Grade.ABOUT]), _graded(links, [Grade.MAJOR, Grade.MENTION]))
+    for links in ("person_links", "organization_links")
+}
 
 
 def person_page(request, slug):

@@ -14,7 +14,7 @@ FIELDS = {"now": Article._meta.get_field("publish_at"), "category": Article._met
 
 
 def listing(now, category, pk):
-    return Article.objects.published(now).filter(category_id=category).exclude(pk=pk).for_listing()[:3]
+    return Article.objects.published(now).filter(category_id=category).exclude(pk=pk).for_listing()
 
 
 def fields(obj):
@@ -44,20 +44,20 @@ def test_a_compiled_query_answers_what_the_queryset_answers_for_every_set_of_val
     ]
     answers = []
     for values in cases:
-        expected = list(listing(**values))
+        expected = list(listing(**values)[:3])
         with django_assert_num_queries(1):
-            got = compiled.run(**values)
+            got = compiled.run(limit=3, **values)
         assert [fields(a) for a in got] == [fields(a) for a in expected]
         assert [a.get_deferred_fields() for a in got] == [a.get_deferred_fields() for a in expected]
         answers.append([a.pk for a in got])
     assert stories[5].pk in answers[2] and stories[5].pk not in answers[0]
     assert answers[3] == [stories[-1].pk] and answers[4] == []
-    assert all(a.publish_at.tzinfo is not None for a in compiled.run(**cases[0]))  # the fields' converters ran
+    assert all(a.publish_at.tzinfo is not None for a in compiled.run(limit=3, **cases[0]))  # the fields' converters ran
 
 
 def test_select_related_rows_come_with_their_related_objects(stories, django_assert_num_queries):
     compiled = CompiledQuery(listing, **FIELDS)
-    got = compiled.run(now=timezone.now(), category=stories[0].category_id, pk=0)
+    got = compiled.run(limit=3, now=timezone.now(), category=stories[0].category_id, pk=0)
     with django_assert_num_queries(0):
         assert [a.category.name for a in got] == [stories[0].category.name] * 3
 
@@ -84,3 +84,21 @@ def test_every_value_must_be_given(stories):
     compiled = CompiledQuery(listing, **FIELDS)
     with pytest.raises(TypeError, match="values for"):
         compiled.run(now=timezone.now(), category=stories[0].category_id)
+
+
+def test_counts_and_list_values_answer_what_the_queryset_answers(stories, make_category):
+    empty = make_category("Empty")
+    compiled = CompiledQuery(
+        lambda now, categories: Article.objects.published(now).filter(category_id__in=categories).for_listing(),
+        now=FIELDS["now"], categories=FIELDS["category"],
+    )
+    now = timezone.now()
+    sections = sorted({a.category_id for a in stories})
+    for categories in ([sections[0]], sections, [empty.pk], [*sections, empty.pk]):
+        for moment in (now, now + timedelta(hours=3)):
+            queryset = Article.objects.published(moment).filter(category_id__in=categories).for_listing()
+            assert compiled.count(now=moment, categories=categories) == queryset.count()
+            assert [a.pk for a in compiled.run(limit=4, now=moment, categories=categories)] == [
+                a.pk for a in queryset[:4]
+            ]
+    assert compiled.count(now=now + timedelta(hours=3), categories=sections) == len(stories)
