@@ -20,7 +20,9 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
 
+from .compiled import CompiledQuery
 from .models import Article, Organization, Role, StructureFact
 
 
@@ -61,23 +63,12 @@ class Structure:
                 self.ends.setdefault(fact.organization_id, fact.date)
 
     @classmethod
-    def load(cls):
+    def load(cls, now=None):
         """Three queries, however many units, facts and roles there are; whether readers may see each
-        cited article is asked in the same query (``published()``, the one visibility rule)."""
-        public = Exists(Article.objects.published().filter(pk=OuterRef("source_id")))
-        organizations = list(Organization.objects.order_by("name"))  # whole rows: the page's own one is among them
-        facts = list(
-            StructureFact.objects.select_related("source__category")
-            .defer("source__body", "source__pending_changes")
-            .annotate(source_public=public)
-        )
-        roles = list(
-            Role.objects.select_related("person", "source__category")
-            .defer("person__bio", "source__body", "source__pending_changes")
-            .annotate(source_public=public)
-            .order_by("start_date", "person__name", "pk")
-        )
-        return cls(organizations, facts, roles)
+        cited article is asked in the same query (``published()``, the one visibility rule). The
+        queries are compiled once per process (articles/compiled.py): every organisation page runs them."""
+        now = now or timezone.now()
+        return cls(_ORGANIZATIONS.run(), _FACTS.run(now=now), _ROLES.run(now=now))
 
     def roles_of(self, pk):
         """Everyone with a role in the unit, heads or not, as the organisation page lists them."""
@@ -212,3 +203,24 @@ def link_pending_citations():
             source=Subquery(article)
         )
     return linked
+
+
+def _public_source(now):
+    return Exists(Article.objects.published(now).filter(pk=OuterRef("source_id")))
+
+
+_NOW = {"now": Article._meta.get_field("publish_at")}
+_ORGANIZATIONS = CompiledQuery(lambda: Organization.objects.order_by("name"))  # whole rows: the page's own is among them
+_FACTS = CompiledQuery(
+    lambda now: StructureFact.objects.select_related("source__category")
+    .defer("source__body", "source__pending_changes")
+    .annotate(source_public=_public_source(now)),
+    **_NOW,
+)
+_ROLES = CompiledQuery(
+    lambda now: Role.objects.select_related("person", "source__category")
+    .defer("person__bio", "source__body", "source__pending_changes")
+    .annotate(source_public=_public_source(now))
+    .order_by("start_date", "person__name", "pk"),
+    **_NOW,
+)
