@@ -162,6 +162,9 @@ sub vcl_deliver {
     unset resp.http.Via;
     if (obj.hits > 0) {
         set resp.http.X-Http-Cache = "HIT";
+        # The app's request id names the request that rendered the page, not this one: a hit
+        # is found in varnishlog by X-Varnish instead.
+        unset resp.http.X-Request-ID;
     } else {
         set resp.http.X-Http-Cache = "MISS";
     }

@@ -323,3 +323,11 @@ def test_the_vcl_keeps_exactly_the_query_parameters_each_page_reads():
         assert kept == tuple(sorted(QUERY_PARAMETERS.get(f"articles:{name}", ()))), (name, path, kept)
         checked += 1
     assert checked >= 20
+
+
+def test_a_hit_does_not_repeat_the_request_id_of_the_request_that_rendered_it(site):
+    _, path, _ = make_article(site, "Request ids through Varnish", status="'published'", publish_at="timezone.now()")
+    _, missed, _ = get(site.varnish + path)
+    _, hit, _ = get(site.varnish + path)
+    assert missed["X-Http-Cache"] == "MISS" and missed["X-Request-ID"]
+    assert hit["X-Http-Cache"] == "HIT" and "X-Request-ID" not in hit and hit["X-Varnish"]
