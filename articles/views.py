@@ -108,11 +108,11 @@ class _Counted:
 _NOW = Article._meta.get_field("publish_at")
 # The first page of each list readers open most, compiled once (articles/compiled.py).
 SECTION_LIST = CompiledQuery(
-    lambda now, categories: Article.objects.published(now).filter(category_id__in=categories).for_listing(),
+    lambda now, categories: Article.objects.published(now).filter(category_id__in=categories).for_teasers(),
     now=_NOW, categories=Article._meta.get_field("category"),
 )
 TAG_LIST = CompiledQuery(
-    lambda now, tag: Article.objects.published(now).filter(tags__id=tag).for_listing(),
+    lambda now, tag: Article.objects.published(now).filter(tags__id=tag).for_teasers(),
     now=_NOW, tag=Tag._meta.get_field("id"),
 )
 
@@ -153,7 +153,7 @@ def front_page(tree):
         quiet = [section for section in tree.sections if len(picked[section.pk]) < SECTION_TEASERS]
         picked.update(latest_by_section(published, tree, quiet))
     latest_ids = [pk for pk, _ in recent[:HOME_LATEST]]
-    articles = Article.objects.for_listing().in_bulk([*latest_ids, *(pk for ids in picked.values() for pk in ids)])
+    articles = Article.objects.for_teasers().in_bulk([*latest_ids, *(pk for ids in picked.values() for pk in ids)])
 
     def newest_first(ids):  # a UNION's rows come in no set order
         return sorted((articles[pk] for pk in ids if pk in articles), key=lambda a: (a.publish_at, a.pk), reverse=True)
@@ -236,7 +236,7 @@ LIVE_ARTICLE = CompiledQuery(
     lambda now, slug: with_page_relations(Article.objects.published(now)).filter(slug=slug), **_ARTICLE_FIELDS
 )
 RELATED = CompiledQuery(
-    lambda now, category, pk: Article.objects.published(now).filter(category_id=category).exclude(pk=pk).for_listing(),
+    lambda now, category, pk: Article.objects.published(now).filter(category_id=category).exclude(pk=pk).for_teasers(),
     now=Article._meta.get_field("publish_at"), category=Article._meta.get_field("category"),
     pk=Article._meta.get_field("id"),
 )
@@ -342,7 +342,7 @@ def _graded(links, grades):
     return CompiledQuery(
         lambda now, entity: Article.objects.published(now).filter(
             **{f"{links}__{field}_id": entity, f"{links}__grade__in": grades}
-        ).for_listing(),
+        ).for_teasers(),
         now=_NOW, entity=Article._meta.get_field("id"),
     )
 
