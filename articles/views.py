@@ -92,6 +92,13 @@ def paginate(request, source, **values):
     return page
 
 
+def teaser_page(request, source, **values):
+    """A page of teasers (``paginate``), each given its section from the request's category tree."""
+    page = paginate(request, source, **values)
+    category_tree(request).attach(page.object_list)
+    return page
+
+
 class _Counted:
     """What a Paginator asks of a list whose count and first rows are known already."""
 
@@ -154,6 +161,7 @@ def front_page(tree):
         picked.update(latest_by_section(published, tree, quiet))
     latest_ids = [pk for pk, _ in recent[:HOME_LATEST]]
     articles = Article.objects.for_teasers().in_bulk([*latest_ids, *(pk for ids in picked.values() for pk in ids)])
+    tree.attach(articles.values())
 
     def newest_first(ids):  # a UNION's rows come in no set order
         return sorted((articles[pk] for pk in ids if pk in articles), key=lambda a: (a.publish_at, a.pk), reverse=True)
@@ -219,7 +227,7 @@ def category_page(request, category):
         {
             "category": category,
             "subcategories": tree.children.get(category.pk, []),
-            "page": paginate(request, SECTION_LIST, now=timezone.now(), categories=tree.descendant_ids(category)),
+            "page": teaser_page(request, SECTION_LIST, now=timezone.now(), categories=tree.descendant_ids(category)),
             "breadcrumbs": trail(*category_crumbs(request, category)),
         },
     )
@@ -268,7 +276,9 @@ def preview_page(request, token):
 
 
 def render_article(request, article, force_preview=False, preview_kind=None):
-    related = RELATED.run(limit=RELATED_ARTICLES, now=timezone.now(), category=article.category_id, pk=article.pk)
+    related = category_tree(request).attach(
+        RELATED.run(limit=RELATED_ARTICLES, now=timezone.now(), category=article.category_id, pk=article.pk)
+    )
     preview = force_preview or not article.is_live
     response = render(
         request,
@@ -299,7 +309,7 @@ def render_article(request, article, force_preview=False, preview_kind=None):
 
 def tag_page(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, TAG_LIST, now=timezone.now(), tag=tag.pk)
+    page = teaser_page(request, TAG_LIST, now=timezone.now(), tag=tag.pk)
     if not page.paginator.count:
         raise Http404("No such tag.")  # a tag of drafts only: its name is not for readers yet
     return render(
@@ -333,8 +343,8 @@ def stories_by_grade(request, links, entity):
     """
     about_list, mentioned_list = GRADED_LISTS[links]
     now = timezone.now()
-    about = about_list.run(limit=STORIES_ABOUT, now=now, entity=entity.pk)
-    return about, paginate(request, mentioned_list, now=now, entity=entity.pk)
+    about = category_tree(request).attach(about_list.run(limit=STORIES_ABOUT, now=now, entity=entity.pk))
+    return about, teaser_page(request, mentioned_list, now=now, entity=entity.pk)
 
 
 def _graded(links, grades):

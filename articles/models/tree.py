@@ -50,6 +50,14 @@ class CategoryTree:
     def is_public(self, category):
         return category.pk in self.public
 
+    def attach(self, articles):
+        """Give each article its category from the tree (as select_related would, without the join); returns them."""
+        for article in articles:
+            category = self.by_pk.get(article.category_id)
+            if category is not None:
+                type(article).category.field.set_cached_value(article, category)
+        return articles
+
     def descendant_ids(self, category):
         """The category's id and its descendants', so article lists can use the category index."""
         below = category.path + "/"
