@@ -13,7 +13,9 @@ workers, DEBUG off) and loaded with wrk (2 threads, 16 connections):
 * ``bare``: the bare Django app;
 * ``newsroom``: Newsroom with its page cache off (every request renders);
 * ``nginx``: nginx serving each page Newsroom rendered, as a static file;
-* ``varnish``: Newsroom behind Varnish with deploy/varnish.vcl (hot pages).
+* ``varnish``: Newsroom behind Varnish with deploy/varnish.vcl (hot pages);
+* ``plain-varnish``: Varnish with a three-line VCL caching nginx's copies: what
+  Varnish itself does on this machine, the ceiling for ``varnish``.
 
 It prints req/s and p99 per page and target, and the ratios: Newsroom
 uncached ÷ bare (goal ≥ 1.5; the entity-dense article ÷ a bare article ≥ 1.0)
@@ -43,8 +45,14 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 from serve_speed import wrk  # noqa: E402
 
-PORTS = {"bare": 8302, "newsroom": 8303, "nginx": 8301, "varnish": 6081, "varnish-admin": 6091, "newsroom-behind": 8304}
-TARGETS = ("bare", "newsroom", "nginx", "varnish")
+PORTS = {"bare": 8302, "newsroom": 8303, "nginx": 8301, "varnish": 6081, "varnish-admin": 6091, "newsroom-behind": 8304,
+         "plain-varnish": 6082, "plain-varnish-admin": 6092}
+TARGETS = ("bare", "newsroom", "nginx", "varnish", "plain-varnish")
+# Varnish's own ceiling here: a three-line VCL caching nginx's copies of the pages for an hour, nothing else.
+PLAIN_VCL = """vcl 4.1;
+backend default { .host = "127.0.0.1"; .port = "%d"; }
+sub vcl_backend_response { set beresp.ttl = 1h; }
+"""
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
@@ -186,11 +194,14 @@ http {{
     return subprocess.Popen(["nginx", "-c", str(conf), "-p", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def varnish(tmp, backend_port):
-    vcl = tmp / "varnish.vcl"
-    vcl.write_text((ROOT / "deploy" / "varnish.vcl").read_text().replace('.port = "8000";', f'.port = "{backend_port}";'))
-    return subprocess.Popen(["varnishd", "-F", "-j", "none", "-n", str(tmp / "varnish"),
-                             "-a", f"127.0.0.1:{PORTS['varnish']}", "-T", f"127.0.0.1:{PORTS['varnish-admin']}",
+def varnish(tmp, backend_port, name="varnish", vcl_text=None):
+    """Varnish with deploy/varnish.vcl in front of ``backend_port`` (or with ``vcl_text``)."""
+    vcl = tmp / f"{name}.vcl"
+    if vcl_text is None:
+        vcl_text = (ROOT / "deploy" / "varnish.vcl").read_text().replace('.port = "8000";', f'.port = "{backend_port}";')
+    vcl.write_text(vcl_text)
+    return subprocess.Popen(["varnishd", "-F", "-j", "none", "-n", str(tmp / name),
+                             "-a", f"127.0.0.1:{PORTS[name]}", "-T", f"127.0.0.1:{PORTS[name + '-admin']}",
                              "-f", str(vcl), "-s", "malloc,256m"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -201,6 +212,8 @@ def report(results, paths, targets):
         header += f"{'newsroom÷bare':>15}"
     if {"nginx", "varnish"} <= set(targets):
         header += f"{'varnish÷nginx':>15}"
+    if {"nginx", "plain-varnish"} <= set(targets):
+        header += f"{'plain÷nginx':>13}"
     print(header)
     for label in paths:
         line = f"{label:22}"
@@ -212,8 +225,11 @@ def report(results, paths, targets):
             line += f"{results[('newsroom', label)][0] / base:15.2f}"
         if {"nginx", "varnish"} <= set(targets):
             line += f"{results[('varnish', label)][0] / results[('nginx', label)][0]:15.2f}"
+        if {"nginx", "plain-varnish"} <= set(targets):
+            line += f"{results[('plain-varnish', label)][0] / results[('nginx', label)][0]:13.2f}"
         print(line)
     print("(entity-dense article: Newsroom's ÷ the bare app's ordinary article, the issue's measure; "
+          "plain-varnish: Varnish with a three-line VCL over nginx's copies, Varnish's own ceiling here; "
           "! marks a run with errors)")
     errors = sum(r[3] for r in results.values())
     print(f"errors in all runs: {errors}")
@@ -226,7 +242,8 @@ def main():
     parser.add_argument("--targets", default=",".join(TARGETS), help=f"comma-separated, of {', '.join(TARGETS)}")
     args = parser.parse_args()
     targets = [t for t in args.targets.split(",") if t]
-    missing = [tool for tool, needed in (("wrk", True), ("nginx", "nginx" in targets), ("varnishd", "varnish" in targets))
+    missing = [tool for tool, needed in (("wrk", True), ("nginx", "nginx" in targets or "plain-varnish" in targets),
+                                         ("varnishd", "varnish" in targets or "plain-varnish" in targets))
                if needed and not shutil.which(tool)]
     if missing:
         sys.exit(f"missing: {', '.join(missing)} (apt-get install wrk nginx varnish varnish-modules)")
@@ -250,7 +267,7 @@ def main():
             uncached = f"http://127.0.0.1:{PORTS['newsroom']}"
             if "newsroom" in targets:
                 bases["newsroom"] = uncached
-            if "nginx" in targets:
+            if "nginx" in targets or "plain-varnish" in targets:
                 wait_for(uncached + "/")
                 processes.append(nginx_site(tmp, {p: fetch(uncached + p) for p in paths.values()}))
                 bases["nginx"] = f"http://127.0.0.1:{PORTS['nginx']}"
@@ -260,6 +277,9 @@ def main():
                 wait_for(f"http://127.0.0.1:{PORTS['newsroom-behind']}/")
                 processes.append(varnish(tmp, PORTS["newsroom-behind"]))
                 bases["varnish"] = cache_url
+            if "plain-varnish" in targets:
+                processes.append(varnish(tmp, PORTS["nginx"], "plain-varnish", PLAIN_VCL % PORTS["nginx"]))
+                bases["plain-varnish"] = f"http://127.0.0.1:{PORTS['plain-varnish']}"
             for base in bases.values():
                 wait_for(base + "/")
             for label, path in paths.items():
