@@ -13,6 +13,7 @@ feeds). Asking those managers anything else (a filter, an order) queries the
 database as usual.
 """
 
+import weakref
 from functools import lru_cache
 
 from django.contrib.contenttypes.models import ContentType
@@ -63,6 +64,9 @@ def _attnames(model):
     return [f.attname for f in model._meta.concrete_fields]
 
 
+_CONVERTERS = weakref.WeakKeyDictionary()  # {connection: {model: converters}}: they are bound to their connection
+
+
 def _converters(model, alias):
     """[(position, [converter], column)] for ``model``'s fields whose raw values the ORM would convert.
 
@@ -70,13 +74,16 @@ def _converters(model, alias):
     on SQLite, booleans, JSON and the like arrive as the model would have them from a queryset.
     """
     connection = connections[alias]
-    found = []
-    for position, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if converters:
-            found.append((position, converters, column))
-    return found
+    known = _CONVERTERS.setdefault(connection, {})
+    if model not in known:
+        found = []
+        for position, field in enumerate(model._meta.concrete_fields):
+            column = field.get_col(model._meta.db_table)
+            converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if converters:
+                found.append((position, converters, column))
+        known[model] = found
+    return known[model]
 
 
 def _builder(model, alias):
