@@ -30,7 +30,7 @@ from .publishing import rules
 from .relations import prefetch_relations
 from .publishing.previews import article_from_preview_token
 from .publishing.visibility import category_tree
-from .models import Article, ArticleOrganization, ArticlePerson, Correction, Grade, OldPath, Organization, Person
+from .models import Article, ArticleOrganization, ArticlePerson, Correction, Grade, OldPath, Organization, Person, Role
 from .orgchart import Structure
 from .orgchart_svg import chart_svg
 
@@ -254,10 +254,7 @@ def article_page(request, slug, category_path):
     if rules.may_preview(request.user):
         article = get_object_or_404(with_page_relations(Article.objects.all()), slug=slug)
     else:
-        found = LIVE_ARTICLE.run(limit=1, now=timezone.now(), slug=slug)  # the slug is unique
-        if not found:
-            raise Http404("No such article.")
-        article = found[0]
+        article = one_or_404(LIVE_ARTICLE, "article", now=timezone.now(), slug=slug)  # the slug is unique
     if category_path != article.category.path or "page" in request.GET:
         return redirect(article, permanent=True)  # one address per article: no ?page= copies
     prefetch_relations([article])  # tags, corrections, people and organisations: one statement each
@@ -307,8 +304,23 @@ def render_article(request, article, force_preview=False, preview_kind=None):
     return response
 
 
+TAG = CompiledQuery(lambda slug: Tag.objects.filter(slug=slug), slug=Tag._meta.get_field("slug"))
+PERSON = CompiledQuery(lambda slug: Person.objects.select_related("photo").filter(slug=slug),
+                       slug=Person._meta.get_field("slug"))
+ROLES = CompiledQuery(lambda person: Role.objects.filter(person_id=person).select_related("organization"),
+                      person=Person._meta.get_field("id"))
+
+
+def one_or_404(compiled, what, **values):
+    """The one row a CompiledQuery finds for a unique value, or a 404 naming ``what`` is missing."""
+    found = compiled.run(limit=1, **values)
+    if not found:
+        raise Http404(f"No such {what}.")
+    return found[0]
+
+
 def tag_page(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = one_or_404(TAG, "tag", slug=slug)
     page = teaser_page(request, TAG_LIST, now=timezone.now(), tag=tag.pk)
     if not page.paginator.count:
         raise Http404("No such tag.")  # a tag of drafts only: its name is not for readers yet
@@ -364,14 +376,14 @@ GRADED_LISTS = {
 
 
 def person_page(request, slug):
-    person = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
+    person = one_or_404(PERSON, "person", slug=slug)
     about, page = stories_by_grade(request, "person_links", person)
     return render(
         request,
         "articles/person.html",
         {
             "person": person,
-            "roles": person.roles.select_related("organization"),
+            "roles": ROLES.run(person=person.pk),
             "about": about,
             "page": page,
             "breadcrumbs": trail(
