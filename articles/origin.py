@@ -22,12 +22,18 @@ def configured_origin():
 
 
 def site_origin(request):
-    """``scheme://host`` for absolute URLs. Raises DisallowedHost (a 400) for a host ALLOWED_HOSTS refuses."""
+    """``scheme://host`` for absolute URLs. Raises DisallowedHost (a 400) for a host ALLOWED_HOSTS refuses.
+
+    Kept on the request once known: a page with many entities asks for it dozens of times.
+    """
+    known = getattr(request, "_site_origin", None)
+    if known is not None:
+        return known
     host = request.get_host()  # validates the host, whatever origin is then used
     configured = configured_origin()
-    if configured:
-        return "%s://%s" % configured
-    return f"{request.scheme}://{host}"
+    origin = "%s://%s" % configured if configured else f"{request.scheme}://{host}"
+    request._site_origin = origin
+    return origin
 
 
 def absolute_url(request, path):
