@@ -1,9 +1,12 @@
 """The media library: figures in bodies expanded from library images, the editor's round trip, where an image
 is used, who may change it, and the picker."""
 
+import json
+import warnings
 from xml.etree import ElementTree
 
 import pytest
+from django.core.paginator import UnorderedObjectListWarning
 from django.db import connection
 from django.db.models import ProtectedError
 from django.test import Client
@@ -213,3 +216,13 @@ def test_the_api_gives_a_body_with_its_figures_expanded_and_absolute(client, mak
     img = body.find("figure").find("img")
     assert img.attrs["alt"] == "Chart of revenue" and img.attrs["src"].startswith("http://testserver/media/")
     assert "data-image-id" not in data["body_html"]
+
+
+def test_the_lead_image_autocomplete_lists_the_newest_images_first_in_a_stable_order(staff_client, library_image):
+    older, newer = library_image("Harbour at dawn"), library_image("Harbour at dusk")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)  # pages of an unordered list can repeat or skip rows
+        response = staff_client.get("/admin/autocomplete/", {
+            "term": "Harbour", "app_label": "articles", "model_name": "article", "field_name": "lead_image"})
+    assert response.status_code == 200
+    assert [row["id"] for row in json.loads(response.content)["results"]] == [str(newer.pk), str(older.pk)]

@@ -40,6 +40,7 @@ class ImageAdmin(admin.ModelAdmin):
     list_select_related = ("uploaded_by",)
     search_fields = ("alt", "caption", "credit")
     date_hierarchy = "uploaded_at"
+    ordering = ("-uploaded_at", "-pk")  # newest first in the list and in the lead image's autocomplete (stable pages)
     readonly_fields = ("focal_picker", "size", "uploaded_by", "uploaded_at", "usage")
     fieldsets = (
         (None, {"fields": ("file", "alt", "caption", "credit")}),
