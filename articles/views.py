@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import BigIntegerField, Count, Prefetch, Q, Value, prefetch_related_objects
+from django.db.models import BigIntegerField, Count, Q, Value, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,7 +30,7 @@ from .publishing import rules
 from .relations import prefetch_relations
 from .publishing.previews import article_from_preview_token
 from .publishing.visibility import category_tree
-from .models import Article, ArticleOrganization, ArticlePerson, Correction, Grade, OldPath, Organization, Person, Role
+from .models import Article, Correction, Grade, OldPath, Organization, Person, Role
 from .orgchart import Structure
 from .orgchart_svg import chart_svg
 

@@ -81,3 +81,34 @@ def json_ld(document, type_=None):
 def breadcrumb_names(document):
     nav = document.find("nav", aria_label="Breadcrumb")
     return [li.text() for li in nav.find("ol").find_all("li")]
+
+
+DANGEROUS_TAGS = {"iframe", "object", "embed", "svg", "math", "base", "style", "details", "frame", "frameset"}
+
+
+def assert_inert(content, *, admin=False):
+    """Parse a page; fail if any payload turned into an element, a handler, a script or a javascript: URL."""
+    document = parse_html(content)
+    assert len(document.find_all("body")) == 1
+    for element in document.find_all():
+        # The admin has its own inline SVG icons and <details> fieldsets (their attributes are checked below).
+        assert element.tag not in DANGEROUS_TAGS or (admin and element.tag in ("svg", "symbol", "details")), element.tag
+        assert "autofocus" not in element.attrs or admin, element.tag
+        for name, value in element.attrs.items():
+            assert not name.startswith("on"), (element.tag, name)
+            if name in ("href", "src", "action", "data", "formaction") and value:
+                assert not value.strip().lower().startswith(("javascript:", "data:text")), (element.tag, value)
+        if element.tag == "script":
+            # Only JSON-LD (inert data) and the admin's own external scripts.
+            src = element.attrs.get("src") or ""
+            ours = src.startswith("/static/") or (admin and src == "/admin/jsi18n/")
+            # The admin's rich-text editor also loads its modules through an import map (JSON, allowed by its CSP hash).
+            admin_data = admin and element.attrs.get("type") in ("application/json", "importmap")
+            assert element.attrs.get("type") == "application/ld+json" or ours or admin_data, element.attrs
+            if element.attrs.get("type") in ("application/ld+json", "importmap"):
+                json.loads(element.text())
+        if element.tag == "meta":
+            assert "http-equiv" not in element.attrs
+        if element.tag == "link":
+            assert "evil.example" not in element.attrs.get("href", "")
+    return document

@@ -3,89 +3,27 @@
 And the leak matrix: no unpublished article on any public surface.
 """
 
-import json
-from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from articles.importing.service import ImportOptions, import_files
-from articles.models import Article, Category, Correction, Organization, OrganizationAlias, Person, PersonAlias
-from articles.search import index_articles
+from articles.models import Article
+from tests import content
 from tests.conftest import NO_CORRECTIONS
-from tests.html import parse_html
+from tests.content import STATES, SURFACES
+from tests.html import assert_inert, parse_html
 from tests.payloads import LONG, NUL, PAYLOADS
 
 pytestmark = pytest.mark.django_db
-DANGEROUS_TAGS = {"iframe", "object", "embed", "svg", "math", "base", "style", "details", "frame", "frameset"}
-
-
-def assert_inert(content, *, admin=False):
-    """Parse a page; fail if any payload turned into an element, a handler, a script or a javascript: URL."""
-    document = parse_html(content)
-    assert len(document.find_all("body")) == 1
-    for element in document.find_all():
-        # The admin has its own inline SVG icons and <details> fieldsets (their attributes are checked below).
-        assert element.tag not in DANGEROUS_TAGS or (admin and element.tag in ("svg", "symbol", "details")), element.tag
-        assert "autofocus" not in element.attrs or admin, element.tag
-        for name, value in element.attrs.items():
-            assert not name.startswith("on"), (element.tag, name)
-            if name in ("href", "src", "action", "data", "formaction") and value:
-                assert not value.strip().lower().startswith(("javascript:", "data:text")), (element.tag, value)
-        if element.tag == "script":
-            # Only JSON-LD (inert data) and the admin's own external scripts.
-            src = element.attrs.get("src") or ""
-            ours = src.startswith("/static/") or (admin and src == "/admin/jsi18n/")
-            # The admin's rich-text editor also loads its modules through an import map (JSON, allowed by its CSP hash).
-            admin_data = admin and element.attrs.get("type") in ("application/json", "importmap")
-            assert element.attrs.get("type") == "application/ld+json" or ours or admin_data, element.attrs
-            if element.attrs.get("type") in ("application/ld+json", "importmap"):
-                json.loads(element.text())
-        if element.tag == "meta":
-            assert "http-equiv" not in element.attrs
-        if element.tag == "link":
-            assert "evil.example" not in element.attrs.get("href", "")
-    return document
 
 
 @pytest.fixture
 def hostile(db, tmp_path, settings):
     """One published article per payload, with the payload in every field readers can see."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-    import io
-
-    from articles import library
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30)).save(buffer, "PNG")
-    articles = []
-    for i, payload in enumerate(PAYLOADS):
-        category = Category.objects.create(name=f"{payload} {i}"[:200], slug=f"c{i}")
-        person = Person.objects.create(name=payload[:200], slug=f"p{i}", job_title=payload, bio=payload)
-        PersonAlias.objects.create(person=person, name=payload[:200])
-        org = Organization.objects.create(name=payload[:200], slug=f"o{i}", description=payload)
-        OrganizationAlias.objects.create(organization=org, name=payload[:200])
-        article = Article.objects.create(
-            title=f"{payload} hostile{i}"[:300], slug=f"a{i}", standfirst=payload, body=f"{payload}\n\nhostile {payload}",
-            category=category, byline=payload[:300], status=Article.Status.PUBLISHED, publish_at=timezone.now() - timedelta(minutes=i + 1),
-        )
-        article.lead_image = library.add_image(
-            SimpleUploadedFile(f"p{i}.png", buffer.getvalue()), alt=payload[:300], caption=payload[:500], credit=payload[:300],
-        )
-        article.save()
-        article.tags.add(payload[:100])
-        article.people.add(person)
-        article.organizations.add(org)
-        Correction.objects.create(article=article, text=payload)
-        articles.append(article)
-    Article.objects.create(title="Long", slug="long", standfirst=LONG[:5000], body=LONG, category=category,
-                           status=Article.Status.PUBLISHED, publish_at=timezone.now())
-    index_articles(Article.objects.all())
-    return articles
+    return content.hostile_articles()
 
 
 def test_article_pages_are_inert(client, hostile):
@@ -180,40 +118,9 @@ def test_payloads_through_the_importer_are_text(client, tmp_path):
 
 # The leak matrix ---------------------------------------------------------------------
 
-STATES = ["draft", "scheduled", "expired"]
-
-
 @pytest.fixture
-def matrix(make_article, make_category):
-    now = timezone.now()
-    section = make_category("Matrix")
-    dai_shan, _ = Person.objects.get_or_create(slug="dai-shan", defaults={"name": "Dai Shan"})
-    taobao, _ = Organization.objects.get_or_create(slug="taobao", defaults={"name": "Taobao"})
-    kwargs = {
-        "draft": {"status": Article.Status.DRAFT},
-        "scheduled": {"publish_at": now + timedelta(hours=3)},
-        "expired": {"publish_at": now - timedelta(days=1), "unpublish_at": now - timedelta(minutes=1)},
-    }
-    live = make_article("Visible zebra story", category=section, body="zebra")
-    make_article("Another visible story", category=section)  # so the related list is not empty
-    hidden = {}
-    for state in STATES:
-        article = make_article(f"Secret {state} zebra story", category=section, body="zebra", **kwargs[state])
-        hidden[state] = article
-    for article in [live, *hidden.values()]:
-        article.tags.add("zebra")
-        article.people.add(dai_shan)
-        article.organizations.add(taobao)
-        Correction.objects.create(article=article, text=f"Correction of {article.title}")
-    index_articles([live, *hidden.values()])
-    return live, hidden
-
-
-SURFACES = [
-    "/", "/matrix/", "/tag/zebra/", "/people/dai-shan/", "/organisations/taobao/", "/search/?q=zebra", "/corrections/",
-    "/feed/", "/feed/atom/", "/feed/category/matrix/", "/feed/tag/zebra/", "/feed/people/dai-shan/",
-    "/sitemap-articles.xml", "/sitemap-news.xml", "RELATED", "DETAIL",
-]
+def matrix(db):
+    return content.leak_matrix()
 
 
 @pytest.mark.parametrize("state", STATES)

@@ -15,7 +15,7 @@ from articles.publishing.previews import preview_url
 from tests.conftest import form_data
 from tests.html import parse_html
 from tests.payloads import PAYLOADS
-from tests.test_hostile import assert_inert
+from tests.html import assert_inert
 
 pytestmark = pytest.mark.django_db
 

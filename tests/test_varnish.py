@@ -12,6 +12,7 @@ in CI (.ci/run installs them) that is a failure.
 """
 
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -24,11 +25,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
 from articles.cache.keys import QUERY_PARAMETERS
-from tests.html import parse_html
+from tests.content import STATES, SURFACES
+from tests.html import assert_inert, parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
 VCL = ROOT / "deploy" / "varnish.vcl"
@@ -331,3 +334,69 @@ def test_a_hit_does_not_repeat_the_request_id_of_the_request_that_rendered_it(si
     _, hit, _ = get(site.varnish + path)
     assert missed["X-Http-Cache"] == "MISS" and missed["X-Request-ID"]
     assert hit["X-Http-Cache"] == "HIT" and "X-Request-ID" not in hit and hit["X-Varnish"]
+
+
+# The leak matrix and the hostile text, read through Varnish: a cached copy must hide and escape what the app does.
+
+def shell_json(site, code):
+    """What a snippet run in the site's shell prints as its last line, read as JSON."""
+    return json.loads(site.shell("import json\n" + code).splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def matrix(site):
+    return shell_json(site, (
+        "from tests.content import leak_matrix\n"
+        "live, hidden = leak_matrix()\n"
+        "print(json.dumps({'live': [live.title, live.get_absolute_url()],"
+        " **{state: [a.title, a.slug, a.get_absolute_url()] for state, a in hidden.items()}}))"
+    ))
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("surface", SURFACES)
+def test_nothing_unpublished_reaches_any_public_surface_through_varnish(site, matrix, state, surface):
+    live_title, live_url = matrix["live"]
+    title, slug, url = matrix[state]
+    if surface == "DETAIL":
+        assert [get(site.varnish + url)[0] for _ in range(2)] == [404, 404]
+        return
+    target = live_url if surface == "RELATED" else surface
+    for _ in range(2):  # the first read may fill the cache; the second is served from it
+        status, headers, text = get(site.varnish + target)
+        assert status == 200, target
+        assert title not in text and slug not in text, (target, headers["X-Http-Cache"])
+    assert headers["X-Http-Cache"] == "HIT", target
+    assert live_title in text or live_url in text, "the surface lists the live article"
+
+
+@pytest.fixture(scope="module")
+def hostile(site):
+    return shell_json(site, (
+        "from tests.content import hostile_articles\n"
+        "print(json.dumps([{'url': a.get_absolute_url(), 'title': a.title, 'lists': [a.category.get_absolute_url(),"
+        " a.people.get().get_absolute_url(), a.organizations.get().get_absolute_url(), '/tag/%s/' % a.tags.get().slug]}"
+        " for a in hostile_articles()]))"
+    ))
+
+
+def read_twice(site, path):
+    """The page through Varnish twice (filling the cache, then from it): the second, checked to be a hit."""
+    for _ in range(2):
+        status, headers, text = get(site.varnish + path)
+        assert status == 200, path
+    assert headers["X-Http-Cache"] == "HIT", path
+    return text
+
+
+def test_hostile_text_stays_inert_on_every_page_served_from_varnish(site, hostile):
+    for article in hostile:
+        document = assert_inert(read_twice(site, article["url"]))
+        assert document.find("h1").text() == article["title"].strip()
+    lists = ["/", "/people/", "/organisations/", "/corrections/"] + [url for a in hostile[:15] for url in a["lists"]]
+    for path in lists:
+        assert_inert(read_twice(site, path))
+    for query in ["hostile", "script alert", "<script>", "淘宝", "javascript"]:
+        assert_inert(read_twice(site, "/search/?" + urllib.parse.urlencode({"q": query})))
+    for path in ["/feed/", "/feed/atom/", "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-news.xml"]:
+        ElementTree.fromstring(read_twice(site, path))  # raises if a payload broke the XML
