@@ -100,7 +100,12 @@ def text_paragraphs(text):
 
 def text_to_html(text):
     """Plain text as escaped paragraphs (see ``text_paragraphs``)."""
-    return "".join(f"<p>{escape(paragraph, quote=False)}</p>" for paragraph in text_paragraphs(text))
+    return paragraphs_to_html(text_paragraphs(text))
+
+
+def paragraphs_to_html(paragraphs):
+    """Paragraphs that are ``text_paragraphs`` already (single-spaced, none empty) as escaped HTML."""
+    return "".join(f"<p>{escape(paragraph, quote=False)}</p>" for paragraph in paragraphs)
 
 
 def text_to_plain(text):

@@ -223,11 +223,11 @@ def test_interrupt_keeps_finished_files_and_rolls_back_the_current_one(tmp_path,
     real_grades = EntityMatcher.grades
     calls = []
 
-    def interrupt_on_second(self, lead, body):
+    def interrupt_on_second(self, lead, body, **kwargs):
         calls.append(lead)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real_grades(self, lead, body)
+        return real_grades(self, lead, body, **kwargs)
 
     monkeypatch.setattr(EntityMatcher, "grades", interrupt_on_second)
     report = import_files([tmp_path], ImportOptions(), batch_size=1)
@@ -370,6 +370,49 @@ def test_arbitrary_bytes_give_an_article_or_a_clean_error(tmp_path, data):
         assert result.message and "\n" not in result.message
     else:
         assert Article.objects.filter(pk=result.article_id).exists()
+
+
+# Text shaped to stress parse's paragraphs: every kind of space and line break, markup, CJK.
+BODY_PIECES = [*"ab \t\n\r\xa0\u3000\u2028\x85\x0b\x0c\x1c\x00\u200e<>&淘寶", "\n\n", "\n \n", "\r\n", "  ", "<p>", "&amp;"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.builds(
+    lambda head, body: head + "\n" + body,
+    st.sampled_from(["Current location - A - B - C\nC\nS.\n", "Title: T\nCategory: X\n", "Plain title\n"]),
+    st.one_of(st.text(max_size=200), st.lists(st.sampled_from(BODY_PIECES), max_size=40).map("".join)),
+))
+def test_a_parsed_body_is_what_the_writing_shortcuts_take_it_for(text):
+    """prepare() takes parse's body as clean paragraphs: its HTML, search text and folded text are made from it directly."""
+    from articles import richtext
+    from articles.importing.parse import parse
+    from articles.importing.text import clean_text
+
+    try:
+        body = parse(clean_text(text)).body
+    except ImportFailure:
+        return
+    assert richtext.text_paragraphs(body) == body.split("\n\n")
+    assert richtext.text_to_plain(body) == body
+    assert " ".join(body.split()) == " ".join(body.split("\n\n"))
+
+
+def test_prepare_gives_the_body_as_html_and_as_search_text():
+    from articles import richtext
+    from articles.importing.link import EntityMatcher
+    from articles.importing.prepare import prepare
+    from articles.importing.sources import Source, load
+
+    raw = BREADCRUMB.replace("Second paragraph.", "Second <b>paragraph</b> & Taobao\n  Taobao   and Taobao.").encode()
+    loaded = load(Source("a.txt", "a.txt", data=raw), 0, 10**6)
+    matcher = EntityMatcher([("Taobao", ("organization", 1)), ("Dai Shan", ("person", 2))])
+    prepared = prepare(loaded, matcher)
+    body = prepared.parsed.body
+    assert prepared.body_html == richtext.text_to_html(body)
+    assert "&lt;b&gt;paragraph&lt;/b&gt; &amp; Taobao Taobao and Taobao.</p>" in prepared.body_html
+    assert prepared.body_text == richtext.plain_text(prepared.body_html)
+    assert (prepared.people, prepared.organizations) == matcher.grades("Taobao story\nDai Shan reorganises Taobao.", body)
+    assert prepared.organizations == {1: "about"} and prepared.people == {2: "about"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -88,10 +88,13 @@ class EntityMatcher:
                 (people if kind == "person" else organizations)[pk] += times
         return people, organizations
 
-    def grades(self, lead: str, body: str) -> tuple[dict[int, str], dict[int, str]]:
-        """{pk: grade} for the people and for the organisations named in ``lead`` (title and standfirst) or ``body``."""
+    def grades(self, lead: str, body: str, body_folded: str | None = None) -> tuple[dict[int, str], dict[int, str]]:
+        """{pk: grade} for the people and for the organisations named in ``lead`` (title and standfirst) or ``body``.
+
+        ``body_folded`` is as ``count``'s ``folded``, for the body.
+        """
         lead_people, lead_orgs = self.count(lead, cap=1)
-        body_people, body_orgs = self.count(body, cap=MAJOR_FROM)
+        body_people, body_orgs = self.count(body, body_folded, cap=MAJOR_FROM)
 
         def grade(lead_counts, body_counts):
             return {
