@@ -397,6 +397,30 @@ def test_a_parsed_body_is_what_the_writing_shortcuts_take_it_for(text):
     assert " ".join(body.split()) == " ".join(body.split("\n\n"))
 
 
+def test_every_space_but_the_space_itself_is_unprintable():
+    """clean_text passes a printable line with single inner spaces as it is: no other space can hide in it."""
+    import sys
+
+    spaces = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()]
+    assert " " in spaces and "\xa0" in spaces and "\u3000" in spaces
+    assert [c for c in spaces if c.isprintable()] == [" "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(st.sampled_from(BODY_PIECES), max_size=40).map("".join)))
+def test_clean_text_collapses_spaces_as_splitting_every_line_does(text):
+    import unicodedata
+
+    from articles.importing.text import UNWANTED, clean_text
+
+    def split_every_line(line):
+        line = " ".join(line.split())
+        return line if line.isprintable() else " ".join(UNWANTED.sub("", line).split())
+
+    lines = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    assert clean_text(text) == "\n".join(split_every_line(line) for line in lines)
+
+
 def test_prepare_gives_the_body_as_html_and_as_search_text():
     from articles import richtext
     from articles.importing.link import EntityMatcher
