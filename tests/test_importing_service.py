@@ -397,6 +397,40 @@ def test_a_parsed_body_is_what_the_writing_shortcuts_take_it_for(text):
     assert " ".join(body.split()) == " ".join(body.split("\n\n"))
 
 
+def test_one_core_is_left_to_the_writing_process():
+    from articles.importing.pool import WORKERS, worker_count
+
+    assert [worker_count(cpus) for cpus in (1, 2, 3, 64)] == [0, 1, min(WORKERS, 2), WORKERS]
+
+
+def test_files_prepared_in_worker_processes_are_stored_as_those_prepared_here(tmp_path, monkeypatch):
+    """What the workers hand back (the body as HTML and as search text, the links) makes the same articles."""
+    from articles.importing import pool, service
+
+    def import_as(word, parallel):
+        folder = tmp_path / word
+        folder.mkdir()
+        for i in range(5):
+            write(folder, f"{word}-{i}.txt", BREADCRUMB.replace("Taobao story", f"{word} {i}").replace("Second", f"Second {word} <{i}> &"))
+        monkeypatch.setattr(service, "PARALLEL_FROM", 2 if parallel else 10**6)
+        assert run(folder, publish=True).summary() == "created 5, updated 0, unchanged 0, failed 0"
+        return sorted(
+            (a.title.replace(word, "X"), a.body.replace(word, "X"), sorted(a.people.values_list("name", flat=True)),
+             search(f"{word} {a.title[-1]}", 0, 1)[0])
+            for a in Article.objects.filter(title__startswith=word)
+        )
+
+    monkeypatch.setattr(pool, "worker_count", lambda cpus=None: 1)
+    pools = []
+    monkeypatch.setattr(pool.Preparer, "close", lambda self, close=pool.Preparer.close: (pools.append(self.pool), close(self)))
+    in_workers = import_as("Story", parallel=True)
+    assert pools[-1] is not None  # the files went through a worker process
+    here = import_as("Tale", parallel=False)
+    assert pools[-1] is None
+    assert in_workers == here
+    assert in_workers[0][1].count("X &lt;0&gt; &amp;") == 1 and "Dai Shan" in in_workers[0][2] and in_workers[0][3] == 1
+
+
 def test_every_space_but_the_space_itself_is_unprintable():
     """clean_text passes a printable line with single inner spaces as it is: no other space can hide in it."""
     import sys
