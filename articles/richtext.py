@@ -112,7 +112,7 @@ def text_to_plain(text):
     """What ``plain_text(text_to_html(text))`` returns, without writing the HTML and parsing it back.
 
     The importer needs both the body and its search text; the round trip
-    through the HTML parser cost more than the rest of writing an article.
+    through the HTML parser was a third of the time it took to write an article.
     """
     return "\n\n".join(text_paragraphs(text))
 

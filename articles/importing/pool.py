@@ -2,8 +2,9 @@
 
 Preparing (decoding, parsing, entity linking, making the body's HTML and
 search text) is CPU work with no database access, so forked workers do it and
-the parent's database writes overlap it; ``worker_count`` says how many. Below PARALLEL_FROM files, starting workers costs more than it saves and
-the batch is prepared in this process. Fork, not spawn: the workers inherit
+the parent's database writes overlap it; ``worker_count`` says how many.
+Below PARALLEL_FROM files, starting workers costs more than it saves and the
+batch is prepared in this process. Fork, not spawn: the workers inherit
 the loaded code and the entity matcher instead of building them again.
 """
 

@@ -40,7 +40,7 @@ class Prepared(FileRef):
     people: dict[int, str]  # pk: proposed grade (importing/link.py)
     organizations: dict[int, str]
     # The body as stored and as searched: made here, in the worker, so the
-    # writing process only writes (they were half of its time).
+    # writing process only writes (they were almost half of its time).
     body_html: str
     body_text: str
 
