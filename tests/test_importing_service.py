@@ -223,11 +223,11 @@ def test_interrupt_keeps_finished_files_and_rolls_back_the_current_one(tmp_path,
     real_grades = EntityMatcher.grades
     calls = []
 
-    def interrupt_on_second(self, lead, body):
+    def interrupt_on_second(self, lead, body, **kwargs):
         calls.append(lead)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real_grades(self, lead, body)
+        return real_grades(self, lead, body, **kwargs)
 
     monkeypatch.setattr(EntityMatcher, "grades", interrupt_on_second)
     report = import_files([tmp_path], ImportOptions(), batch_size=1)
@@ -370,6 +370,107 @@ def test_arbitrary_bytes_give_an_article_or_a_clean_error(tmp_path, data):
         assert result.message and "\n" not in result.message
     else:
         assert Article.objects.filter(pk=result.article_id).exists()
+
+
+# Text shaped to stress parse's paragraphs: every kind of space and line break, markup, CJK.
+BODY_PIECES = [*"ab \t\n\r\xa0\u3000\u2028\x85\x0b\x0c\x1c\x00\u200e<>&淘寶", "\n\n", "\n \n", "\r\n", "  ", "<p>", "&amp;"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.builds(
+    lambda head, body: head + "\n" + body,
+    st.sampled_from(["Current location - A - B - C\nC\nS.\n", "Title: T\nCategory: X\n", "Plain title\n"]),
+    st.one_of(st.text(max_size=200), st.lists(st.sampled_from(BODY_PIECES), max_size=40).map("".join)),
+))
+def test_a_parsed_body_is_what_the_writing_shortcuts_take_it_for(text):
+    """prepare() takes parse's body as clean paragraphs: its HTML, search text and folded text are made from it directly."""
+    from articles import richtext
+    from articles.importing.parse import parse
+    from articles.importing.text import clean_text
+
+    try:
+        body = parse(clean_text(text)).body
+    except ImportFailure:
+        return
+    assert richtext.text_paragraphs(body) == body.split("\n\n")
+    assert richtext.text_to_plain(body) == body
+    assert " ".join(body.split()) == " ".join(body.split("\n\n"))
+
+
+def test_one_core_is_left_to_the_writing_process():
+    from articles.importing.pool import WORKERS, worker_count
+
+    assert [worker_count(cpus) for cpus in (1, 2, 3, 64)] == [0, 1, min(WORKERS, 2), WORKERS]
+
+
+def test_files_prepared_in_worker_processes_are_stored_as_those_prepared_here(tmp_path, monkeypatch):
+    """What the workers hand back (the body as HTML and as search text, the links) makes the same articles."""
+    from articles.importing import pool, service
+
+    def import_as(word, parallel):
+        folder = tmp_path / word
+        folder.mkdir()
+        for i in range(5):
+            write(folder, f"{word}-{i}.txt", BREADCRUMB.replace("Taobao story", f"{word} {i}").replace("Second", f"Second {word} <{i}> &"))
+        monkeypatch.setattr(service, "PARALLEL_FROM", 2 if parallel else 10**6)
+        assert run(folder, publish=True).summary() == "created 5, updated 0, unchanged 0, failed 0"
+        return sorted(
+            (a.title.replace(word, "X"), a.body.replace(word, "X"), sorted(a.people.values_list("name", flat=True)),
+             search(f"{word} {a.title[-1]}", 0, 1)[0])
+            for a in Article.objects.filter(title__startswith=word)
+        )
+
+    monkeypatch.setattr(pool, "worker_count", lambda cpus=None: 1)
+    pools = []
+    monkeypatch.setattr(pool.Preparer, "close", lambda self, close=pool.Preparer.close: (pools.append(self.pool), close(self)))
+    in_workers = import_as("Story", parallel=True)
+    assert pools[-1] is not None  # the files went through a worker process
+    here = import_as("Tale", parallel=False)
+    assert pools[-1] is None
+    assert in_workers == here
+    assert in_workers[0][1].count("X &lt;0&gt; &amp;") == 1 and "Dai Shan" in in_workers[0][2] and in_workers[0][3] == 1
+
+
+def test_every_space_but_the_space_itself_is_unprintable():
+    """clean_text passes a printable line with single inner spaces as it is: no other space can hide in it."""
+    import sys
+
+    spaces = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()]
+    assert " " in spaces and "\xa0" in spaces and "\u3000" in spaces
+    assert [c for c in spaces if c.isprintable()] == [" "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(st.sampled_from(BODY_PIECES), max_size=40).map("".join)))
+def test_clean_text_collapses_spaces_as_splitting_every_line_does(text):
+    import unicodedata
+
+    from articles.importing.text import UNWANTED, clean_text
+
+    def split_every_line(line):
+        line = " ".join(line.split())
+        return line if line.isprintable() else " ".join(UNWANTED.sub("", line).split())
+
+    lines = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    assert clean_text(text) == "\n".join(split_every_line(line) for line in lines)
+
+
+def test_prepare_gives_the_body_as_html_and_as_search_text():
+    from articles import richtext
+    from articles.importing.link import EntityMatcher
+    from articles.importing.prepare import prepare
+    from articles.importing.sources import Source, load
+
+    raw = BREADCRUMB.replace("Second paragraph.", "Second <b>paragraph</b> & Taobao\n  Taobao   and Taobao.").encode()
+    loaded = load(Source("a.txt", "a.txt", data=raw), 0, 10**6)
+    matcher = EntityMatcher([("Taobao", ("organization", 1)), ("Dai Shan", ("person", 2))])
+    prepared = prepare(loaded, matcher)
+    body = prepared.parsed.body
+    assert prepared.body_html == richtext.text_to_html(body)
+    assert "&lt;b&gt;paragraph&lt;/b&gt; &amp; Taobao Taobao and Taobao.</p>" in prepared.body_html
+    assert prepared.body_text == richtext.plain_text(prepared.body_html)
+    assert (prepared.people, prepared.organizations) == matcher.grades("Taobao story\nDai Shan reorganises Taobao.", body)
+    assert prepared.organizations == {1: "about"} and prepared.people == {2: "about"}
 
 
 @pytest.mark.django_db(transaction=True)

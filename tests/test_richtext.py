@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 
 import pytest
 import reversion
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from reversion.models import Version
@@ -72,6 +73,17 @@ def test_mutation_xss_comes_out_inert(body):
 
 def test_plain_text_stays_literal_text():
     assert richtext.clean("Revenue <b>rose</b> 5 * 3\n\nSecond.") == "<p>Revenue &lt;b&gt;rose&lt;/b&gt; 5 * 3</p><p>Second.</p>"
+
+
+# Text that is hard on an escape-and-parse round trip: markup, entities, every kind of line break and space.
+TRICKY_PIECES = [*"ab <>&;#\n\r\t\xa0\u3000\x00\x0b\x0c\x1c\x85\u2028\"'/=!-淘", "&amp;", "&#65;", "&lt", "<p>", "</p>",
+                 "<br>", "<!--", "-->", "<script>", "</", "<?", "<![CDATA[", "]]>", "\r\n", "\n\n", " \n \n"]
+
+
+@hypothesis_settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.lists(st.sampled_from(TRICKY_PIECES), max_size=30).map("".join)))
+def test_text_to_plain_is_the_plain_text_of_text_to_html(text):
+    assert richtext.text_to_plain(text) == richtext.plain_text(richtext.text_to_html(text))
 
 
 def test_readers_get_heading_anchors_scrolling_tables_and_safe_external_links():

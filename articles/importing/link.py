@@ -70,13 +70,21 @@ class EntityMatcher:
         if folded is None:
             folded = fold(" ".join(text.split()))
         found = Counter()
+        seen = found.get
+        limit = cap if cap is not None else float("inf")
+        last = len(folded) - 1
         # Leftmost-longest matches, in C; a match that is not a whole word
         # ("alibaba groups") is searched again for shorter names inside it.
+        # The loop runs once per match, hundreds of times an article: the
+        # whole-word test is written out here rather than called.
         for end, (name, whole_word) in self.automaton.iter_long(folded):
-            if cap is not None and found[name] >= cap:
+            if seen(name, 0) >= limit:
                 continue
             start = end - len(name) + 1
-            if not whole_word or self._whole_word(folded, start, end):
+            if not whole_word or (
+                (start == 0 or not ((before := folded[start - 1]).isalnum() or before == "_"))
+                and (end >= last or not ((after := folded[end + 1]).isalnum() or after == "_"))
+            ):
                 found[name] += 1
                 continue
             for inner_end, (inner, inner_whole) in self.automaton.iter(folded, start, end + 1):
@@ -88,10 +96,13 @@ class EntityMatcher:
                 (people if kind == "person" else organizations)[pk] += times
         return people, organizations
 
-    def grades(self, lead: str, body: str) -> tuple[dict[int, str], dict[int, str]]:
-        """{pk: grade} for the people and for the organisations named in ``lead`` (title and standfirst) or ``body``."""
+    def grades(self, lead: str, body: str, body_folded: str | None = None) -> tuple[dict[int, str], dict[int, str]]:
+        """{pk: grade} for the people and for the organisations named in ``lead`` (title and standfirst) or ``body``.
+
+        ``body_folded`` is as ``count``'s ``folded``, for the body.
+        """
         lead_people, lead_orgs = self.count(lead, cap=1)
-        body_people, body_orgs = self.count(body, cap=MAJOR_FROM)
+        body_people, body_orgs = self.count(body, body_folded, cap=MAJOR_FROM)
 
         def grade(lead_counts, body_counts):
             return {

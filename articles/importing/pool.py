@@ -1,9 +1,10 @@
 """Prepare a batch in worker processes while the parent writes the one before, for big runs.
 
-Preparing (decoding, parsing, entity linking) is CPU work with no database
-access, so two forked workers do it and the parent's database writes overlap
-it. Below PARALLEL_FROM files, starting workers costs more than it saves and
-the batch is prepared in this process. Fork, not spawn: the workers inherit
+Preparing (decoding, parsing, entity linking, making the body's HTML and
+search text) is CPU work with no database access, so forked workers do it and
+the parent's database writes overlap it; ``worker_count`` says how many.
+Below PARALLEL_FROM files, starting workers costs more than it saves and the
+batch is prepared in this process. Fork, not spawn: the workers inherit
 the loaded code and the entity matcher instead of building them again.
 """
 
@@ -15,8 +16,19 @@ from .dates import DateReading
 from .prepare import prepare
 
 PARALLEL_FROM = 400
-WORKERS = 2
+WORKERS = 2  # at most
 _worker_state = {}
+
+
+def worker_count(cpus=None):
+    """How many worker processes: one core is left to the parent, whose writing is the slower half.
+
+    On two cores, two workers and the parent took turns on them and the
+    parent, which every batch waits for, lost a third of its time to them;
+    one worker prepares a batch in less time than the parent writes one.
+    """
+    cpus = cpus or os.cpu_count() or 1
+    return max(0, min(WORKERS, cpus - 1))
 
 
 def _init_worker(matcher, encoding, dates):
@@ -39,9 +51,9 @@ class Preparer:
 
     def __init__(self, matcher, encoding=None, parallel=False, dates=DateReading()):
         self.matcher, self.encoding, self.dates = matcher, encoding, dates
-        workers = min(WORKERS, os.cpu_count() or 1)
+        workers = worker_count()
         self.pool = None
-        if parallel and workers > 1:
+        if parallel and workers:
             self.pool = multiprocessing.get_context("fork").Pool(workers, _init_worker, (matcher, encoding, dates))
 
     def submit(self, items):

@@ -19,6 +19,12 @@ def clean_text(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     lines = []
     for line in text.split("\n"):
+        # Every space but " " is unprintable, so a printable line without a
+        # double, leading or trailing space is clean already: most lines are,
+        # and the checks cost a fraction of splitting and joining them.
+        if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+            lines.append(line)
+            continue
         # str.split() collapses every kind of space in C; the regex only runs
         # on the rare line that still holds something unprintable.
         line = " ".join(line.split())

@@ -20,7 +20,6 @@ from taggit.models import Tag, TaggedItem
 from ..cache.generation import content_changed
 from ..models import Article, Person
 from ..publishing import rules
-from ..richtext import text_to_html
 from ..search import backend as search_backend
 from ..webhooks import events as webhook_events
 from ..search import document
@@ -146,7 +145,7 @@ class BatchWriter:
                 title=parsed.title,
                 slug=slug,
                 standfirst=parsed.standfirst,
-                body=text_to_html(parsed.body),  # the file is text: escaped into paragraphs, never markup
+                body=item.body_html,
                 category=self.categories.get(parsed.category_path or self.options.default_category_path),
                 byline=parsed.byline,
                 language=item.language,
@@ -173,7 +172,8 @@ class BatchWriter:
         )
         names = self.names_of_people({pk for i in items for pk in i.people})
         search_backend().store(
-            [(a.pk, document(a, i.parsed.tags, [names[pk] for pk in i.people])) for a, i in zip(articles, items)],
+            [(a.pk, document(a, i.parsed.tags, [names[pk] for pk in i.people], i.body_text))
+             for a, i in zip(articles, items)],
             new=True,
         )
         bulk_revision(articles, items, self.options.user)
@@ -218,7 +218,7 @@ def _save_article(item, options, categories):
         )
     # Only the fields the file carries; an editor's other changes stay.
     article.title = parsed.title
-    article.body = text_to_html(parsed.body)
+    article.body = item.body_html
     article.category = category
     article.source_checksum = item.checksum
     article.quality_flags = item.flags

@@ -89,12 +89,15 @@ def backend():
     return postgres if connection.vendor == "postgresql" else sqlite
 
 
-def document(article, tag_names, people_names):
-    """The weighted parts of an article's search document: title, standfirst, body, tags, people."""
+def document(article, tag_names, people_names, body_text=None):
+    """The weighted parts of an article's search document: title, standfirst, body, tags, people.
+
+    ``body_text`` is ``richtext.plain_text(article.body)`` when the caller has it already (the importer does).
+    """
     return {
         "title": article.title,
         "standfirst": article.standfirst,
-        "body": richtext.plain_text(article.body),
+        "body": richtext.plain_text(article.body) if body_text is None else body_text,
         "tags": " ".join(tag_names),
         "people": " ".join(people_names),
     }
