@@ -17,6 +17,7 @@ a real save follows whenever one is kept.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from taggit.models import Tag, TaggedItem
 
@@ -65,12 +66,18 @@ def on_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
             index_articles(instance.articles.all())
 
 
-def on_graded_link_saved(sender, instance, raw=False, **kwargs):
+def on_graded_link_saved(sender, instance, raw=False, origin=None, **kwargs):
     if raw:
         return
     content_changed()
-    if sender is ArticlePerson:
+    if sender is ArticlePerson and not deleting_articles(origin):
         index_articles([Article(pk=instance.article_id)])
+
+
+def deleting_articles(origin):
+    """Whether a deletion began at articles (an Article, or a queryset of them): their links go first, and
+    re-indexing an article about to go would write a search entry for a row gone by the commit."""
+    return isinstance(origin, Article) or (isinstance(origin, QuerySet) and origin.model is Article)
 
 
 def reindex_article(sender, instance, raw=False, **kwargs):
