@@ -5,6 +5,7 @@ piece by piece, so only our own <mark> elements are markup.
 """
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -17,12 +18,20 @@ from .text import highlight_terms
 WINDOW = 220
 
 
-def passage(article, query):
-    terms = [t for t in highlight_terms(query) if t]
-    text = " ".join(plain_text(article.body).split())
+@lru_cache(maxsize=256)
+def searchable_text(body):
+    """(the body as one line of plain text, the same folded for matching): the newest articles are the
+    results most searches show, so each body's HTML is parsed once, not on every results page."""
+    text = " ".join(plain_text(body).split())
     folded = fold(text)
     if len(folded) != len(text):  # a folding that changed lengths: positions would not line up
         folded = text.lower()
+    return text, folded
+
+
+def passage(article, query):
+    terms = [t for t in highlight_terms(query) if t]
+    text, folded = searchable_text(article.body)
     pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))) if terms else None
     first = pattern.search(folded) if pattern else None
     start = max(0, first.start() - WINDOW // 3) if first else 0
