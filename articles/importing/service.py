@@ -3,11 +3,12 @@
 This module only runs the stages in order; each stage is a module of its own
 (see the package's docstring). Files stream through in chunks of BATCH_SIZE,
 so memory stays flat however many there are, and while one chunk is written
-the next is prepared (in worker processes for big runs). Ctrl-C or SIGTERM
+the next two are prepared (in worker processes for big runs). Ctrl-C or SIGTERM
 while files are being read stores the files already read and stops; one
 arriving during a write rolls that batch back.
 """
 
+from collections import deque
 from itertools import chain, islice
 
 from django.conf import settings
@@ -34,6 +35,9 @@ __all__ = [
 ]
 
 BATCH_SIZE = 200
+# Chunks being prepared while the oldest is written: with two, the worker has the next one to do
+# whenever the writer takes longer than usual over one, and neither waits on the other's jitter.
+AHEAD = 2
 
 
 @use_primary()
@@ -56,7 +60,7 @@ def import_sources(sources, options=None, on_result=None, batch_size=BATCH_SIZE)
     if options.publish:
         rules.check_may_publish(options.user)
     report = ImportReport(keep_results=on_result is None)
-    writer = BatchWriter(options)
+    writer = BatchWriter(options, remember=AHEAD)
     files = iter(sources)
     head = list(islice(files, PARALLEL_FROM))
     numbered = enumerate(chain(head, files))
@@ -87,17 +91,16 @@ def date_reading(options):
     return DateReading(options.time_zone or settings.TIME_ZONE, options.date_order)
 
 
-def run_pipeline(chunks, max_size, preparer, writer, emit):
-    """Read each chunk, hand it to the preparer, and write the chunk before it meanwhile."""
-    waiting = None
+def run_pipeline(chunks, max_size, preparer, writer, emit, ahead=AHEAD):
+    """Read each chunk and hand it to the preparer; write the oldest once ``ahead`` more are being prepared."""
+    waiting = deque()
     for chunk in chunks:
         early, to_prepare = read_chunk(chunk, max_size)
-        job = (early, preparer.submit(to_prepare))
-        if waiting:
-            write_prepared(writer, *waiting, emit)
-        waiting = job
-    if waiting:
-        write_prepared(writer, *waiting, emit)
+        waiting.append((early, preparer.submit(to_prepare)))
+        if len(waiting) > ahead:
+            write_prepared(writer, *waiting.popleft(), emit)
+    while waiting:
+        write_prepared(writer, *waiting.popleft(), emit)
 
 
 def read_chunk(chunk, max_size):

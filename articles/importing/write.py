@@ -10,6 +10,8 @@ name are what make a re-run or a concurrent run unable to duplicate an
 article. Who may write what is ``articles.publishing.rules``, asked per file.
 """
 
+from collections import deque
+
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -47,23 +49,25 @@ class BatchWriter:
     """Stores one run's batches of Prepared files, remembering categories and people's names between them.
 
     A file whose contents were stored when its chunk was read never gets
-    here. One repeating a file of the previous batch can, as the run reads
-    each chunk before writing the one before it: ``last_batch`` catches it
-    with no query. Anything another process stores meanwhile meets the unique
-    checksum, and the batch goes file by file.
+    here. One repeating a file of the last ``remember`` batches can, as the
+    run reads each chunk before writing the ones before it: ``recent`` catches
+    it with no query. Anything another process stores meanwhile meets the
+    unique checksum, and the batch goes file by file.
     """
 
-    def __init__(self, options):
+    def __init__(self, options, remember=1):
         self.options = options
         self.categories = CategoryCache(options.user)
         self.person_names = {}
-        self.last_batch = {}
+        self.recent = deque(maxlen=remember)  # {checksum: (pk, title)} of each batch written lately
 
     def write(self, items, emit):
         """Store a batch; every item ends as one emitted FileResult."""
         if not items:
             return
-        previous, self.last_batch = self.last_batch, {}
+        previous = {checksum: found for batch in self.recent for checksum, found in batch.items()}
+        this_batch = {}
+        self.recent.append(this_batch)
         stored = {
             name: (status, title)
             for name, status, title in Article.objects.filter(
@@ -90,7 +94,7 @@ class BatchWriter:
 
         def written(item, result):
             if result.article_id is not None:
-                self.last_batch[item.checksum] = (result.article_id, result.title)
+                this_batch[item.checksum] = (result.article_id, result.title)
             emit(result)
 
         if creates:
