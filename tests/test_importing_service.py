@@ -297,27 +297,6 @@ def test_identical_files_in_consecutive_batches_stay_on_the_fast_path(tmp_path, 
     assert Article.objects.count() == 1
 
 
-def test_identical_files_two_batches_apart_stay_on_the_fast_path(tmp_path, monkeypatch):
-    """Two batches are prepared while the oldest is written, so a copy two batches on is read before
-    the first is stored: the writer remembers as many batches as are in flight."""
-    from articles.importing.service import AHEAD
-    from articles.importing.write import BatchWriter
-
-    assert AHEAD >= 2
-    write(tmp_path, "a.txt", BREADCRUMB)
-    for i in range(AHEAD - 1):
-        write(tmp_path, f"b{i}.txt", BREADCRUMB + f"\nEdition {i} of the story.\n")
-    write(tmp_path, "c.txt", BREADCRUMB)
-
-    def refuse(self, item):
-        raise AssertionError(f"{item.display} went file by file")
-
-    monkeypatch.setattr(BatchWriter, "write_one", refuse)
-    results = import_files([tmp_path], ImportOptions(), batch_size=1).results
-    assert [r.outcome for r in results] == ["created"] * AHEAD + ["unchanged"]
-    assert results[-1].article_id == results[0].article_id
-
-
 def test_checksum_is_unique_in_the_database(tmp_path):
     from django.db import IntegrityError, transaction
 

@@ -3,12 +3,11 @@
 This module only runs the stages in order; each stage is a module of its own
 (see the package's docstring). Files stream through in chunks of BATCH_SIZE,
 so memory stays flat however many there are, and while one chunk is written
-the next two are prepared (in worker processes for big runs). Ctrl-C or SIGTERM
+the next is prepared (in worker processes for big runs). Ctrl-C or SIGTERM
 while files are being read stores the files already read and stops; one
 arriving during a write rolls that batch back.
 """
 
-from collections import deque
 from itertools import chain, islice
 
 from django.conf import settings
@@ -35,9 +34,6 @@ __all__ = [
 ]
 
 BATCH_SIZE = 200
-# Chunks being prepared while the oldest is written: with two, the worker has the next one to do
-# whenever the writer takes longer than usual over one, and neither waits on the other's jitter.
-AHEAD = 2
 
 
 @use_primary()
@@ -60,7 +56,7 @@ def import_sources(sources, options=None, on_result=None, batch_size=BATCH_SIZE)
     if options.publish:
         rules.check_may_publish(options.user)
     report = ImportReport(keep_results=on_result is None)
-    writer = BatchWriter(options, remember=AHEAD)
+    writer = BatchWriter(options)
     files = iter(sources)
     head = list(islice(files, PARALLEL_FROM))
     numbered = enumerate(chain(head, files))
@@ -91,16 +87,17 @@ def date_reading(options):
     return DateReading(options.time_zone or settings.TIME_ZONE, options.date_order)
 
 
-def run_pipeline(chunks, max_size, preparer, writer, emit, ahead=AHEAD):
-    """Read each chunk and hand it to the preparer; write the oldest once ``ahead`` more are being prepared."""
-    waiting = deque()
+def run_pipeline(chunks, max_size, preparer, writer, emit):
+    """Read each chunk, hand it to the preparer, and write the chunk before it meanwhile."""
+    waiting = None
     for chunk in chunks:
         early, to_prepare = read_chunk(chunk, max_size)
-        waiting.append((early, preparer.submit(to_prepare)))
-        if len(waiting) > ahead:
-            write_prepared(writer, *waiting.popleft(), emit)
-    while waiting:
-        write_prepared(writer, *waiting.popleft(), emit)
+        job = (early, preparer.submit(to_prepare))
+        if waiting:
+            write_prepared(writer, *waiting, emit)
+        waiting = job
+    if waiting:
+        write_prepared(writer, *waiting, emit)
 
 
 def read_chunk(chunk, max_size):

@@ -10,8 +10,6 @@ name are what make a re-run or a concurrent run unable to duplicate an
 article. Who may write what is ``articles.publishing.rules``, asked per file.
 """
 
-from collections import deque
-
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -49,25 +47,23 @@ class BatchWriter:
     """Stores one run's batches of Prepared files, remembering categories and people's names between them.
 
     A file whose contents were stored when its chunk was read never gets
-    here. One repeating a file of the last ``remember`` batches can, as the
-    run reads each chunk before writing the ones before it: ``recent`` catches
-    it with no query. Anything another process stores meanwhile meets the
-    unique checksum, and the batch goes file by file.
+    here. One repeating a file of the previous batch can, as the run reads
+    each chunk before writing the one before it: ``last_batch`` catches it
+    with no query. Anything another process stores meanwhile meets the unique
+    checksum, and the batch goes file by file.
     """
 
-    def __init__(self, options, remember=1):
+    def __init__(self, options):
         self.options = options
         self.categories = CategoryCache(options.user)
         self.person_names = {}
-        self.recent = deque(maxlen=remember)  # {checksum: (pk, title)} of each batch written lately
+        self.last_batch = {}
 
     def write(self, items, emit):
         """Store a batch; every item ends as one emitted FileResult."""
         if not items:
             return
-        previous = {checksum: found for batch in self.recent for checksum, found in batch.items()}
-        this_batch = {}
-        self.recent.append(this_batch)
+        previous, self.last_batch = self.last_batch, {}
         stored = {
             name: (status, title)
             for name, status, title in Article.objects.filter(
@@ -94,7 +90,7 @@ class BatchWriter:
 
         def written(item, result):
             if result.article_id is not None:
-                this_batch[item.checksum] = (result.article_id, result.title)
+                self.last_batch[item.checksum] = (result.article_id, result.title)
             emit(result)
 
         if creates:
