@@ -39,10 +39,12 @@ class CompiledQuery:
         related.count(now=timezone.now(), category=3, pk=10)          # how many there are
 
     A value may be a list (for ``__in``): each length is a shape of its own, compiled once.
+    ``counted_by``, a second builder taking the same values, is what ``count`` counts instead: the
+    same rows in a form the database counts faster (a test holds the two to the same counts).
     """
 
-    def __init__(self, build, **fields):
-        self.build, self.fields = build, fields
+    def __init__(self, build, counted_by=None, **fields):
+        self.build, self.counted_by, self.fields = build, counted_by, fields
         self._local = threading.local()
         self._model = None
 
@@ -107,7 +109,7 @@ class CompiledQuery:
 
     def _compile(self, kind, limit, shape, alias):
         stand_ins = self._stand_ins(shape)
-        queryset = self.build(**stand_ins)
+        queryset = (self.counted_by if kind == "count" and self.counted_by else self.build)(**stand_ins)
         if kind == "count":
             queryset = queryset.order_by().values_list("pk")
         elif limit is not None:

