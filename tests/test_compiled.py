@@ -122,3 +122,20 @@ def test_the_tag_list_counts_and_reads_what_the_plain_tag_queryset_does(stories,
         assert TAG_LIST.count(now=moment, tag=tag.pk, kind=kind) == expected.count()
         assert [a.pk for a in TAG_LIST.run(limit=3, now=moment, tag=tag.pk, kind=kind)] == [a.pk for a in expected[:3]]
     assert TAG_LIST.count(now=now + timedelta(hours=3), tag=tag.pk, kind=kind) == 5  # the scheduled one is live then
+
+
+def test_a_section_is_counted_by_its_categories_as_the_plain_queryset_counts_it(stories, make_category, settings):
+    from articles import views
+
+    parent = stories[0].category
+    children = [make_category(f"Part {i}", parent=parent) for i in range(3)]
+    for i, child in enumerate(children):
+        for _ in range(i + 1):
+            Article.objects.create(title=f"In {child.name}", standfirst="s", body="b", category=child,
+                                   status=Article.Status.PUBLISHED, publish_at=timezone.now() - timedelta(minutes=9))
+    now = timezone.now()
+    for categories in ([parent.pk], [parent.pk, *[c.pk for c in children]], [c.pk for c in children[:2]]):
+        for moment in (now, now + timedelta(hours=3)):
+            expected = Article.objects.published(moment).filter(category_id__in=categories)
+            assert views.SECTION_LIST.count(now=moment, categories=categories) == expected.count()
+    assert views.SECTION_LIST.count(now=now, categories=[c.pk for c in children]) == 6
