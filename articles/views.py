@@ -383,11 +383,17 @@ def stories_by_grade(request, links, entity):
 
 
 def _graded(links, grades):
+    """An entity's stories of these grades, newest first; counted from the entity's own link rows, which
+    SQLite would otherwise count by probing every published article (2 ms at 10,000)."""
     field = links.removesuffix("_links")
+    link_model = Article._meta.get_field(links).related_model
     return CompiledQuery(
         lambda now, entity: Article.objects.published(now).filter(
             **{f"{links}__{field}_id": entity, f"{links}__grade__in": grades}
         ).for_teasers(),
+        counted_by=lambda now, entity: Article.objects.published(now).filter(
+            pk__in=link_model.objects.filter(**{f"{field}_id": entity, "grade__in": grades}).values("article_id")
+        ),
         now=_NOW, entity=Article._meta.get_field("id"),
     )
 

@@ -139,3 +139,24 @@ def test_a_section_is_counted_by_its_categories_as_the_plain_queryset_counts_it(
             expected = Article.objects.published(moment).filter(category_id__in=categories)
             assert views.SECTION_LIST.count(now=moment, categories=categories) == expected.count()
     assert views.SECTION_LIST.count(now=now, categories=[c.pk for c in children]) == 6
+
+
+@pytest.mark.parametrize("links", ["person_links", "organization_links"])
+def test_an_entitys_graded_lists_count_and_read_what_the_plain_querysets_do(stories, make_article, links):
+    from articles.models import Grade, Organization, Person
+    from articles.views import GRADED_LISTS
+
+    entity = (Person if links == "person_links" else Organization).objects.order_by("pk").first()
+    relation = "people" if links == "person_links" else "organizations"
+    draft = make_article(status=Article.Status.DRAFT)
+    for i, article in enumerate([*stories[:5], draft]):
+        grade = [Grade.ABOUT, Grade.MAJOR, Grade.MENTION][i % 3]
+        getattr(article, relation).add(entity, through_defaults={"grade": grade})
+    field = links.removesuffix("_links")
+    now = timezone.now()
+    for compiled, grades in zip(GRADED_LISTS[links], ([Grade.ABOUT], [Grade.MAJOR, Grade.MENTION])):
+        for moment in (now, now + timedelta(hours=3)):
+            expected = Article.objects.published(moment).filter(
+                **{f"{links}__{field}": entity, f"{links}__grade__in": grades}).order_by("-publish_at", "-pk")
+            assert compiled.count(now=moment, entity=entity.pk) == expected.count()
+            assert [a.pk for a in compiled.run(limit=10, now=moment, entity=entity.pk)] == [a.pk for a in expected]
