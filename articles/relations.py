@@ -41,17 +41,23 @@ def prefetch_relations(articles, relations=RELATIONS):
         for article_id, obj in reader.objects(alias, rows):
             found[article_id].append(obj)
         for article in articles:
-            _set_prefetched(article, name, reader.queryset(article), found[article.pk])
+            set_prefetched(article, name, found[article.pk], reader.queryset(article))
     return articles
 
 
-def _set_prefetched(article, name, queryset, objects):
-    # What django.db.models.query.prefetch_one_level does with its own results.
+def set_prefetched(instance, name, objects, queryset=None):
+    """Make ``instance.<name>.all()`` answer ``objects`` with no query, as if prefetch_related had read them.
+
+    ``queryset`` is what the relation's manager would answer (by default, its own get_queryset(), which
+    Django leaves uncompiled for reverse foreign keys); what django.db.models.query.prefetch_one_level does.
+    """
+    if queryset is None:
+        queryset = getattr(instance, name).get_queryset()
     queryset._result_cache = objects
     queryset._prefetch_done = True
-    if not hasattr(article, "_prefetched_objects_cache"):
-        article._prefetched_objects_cache = {}
-    article._prefetched_objects_cache[name] = queryset
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
 
 
 @lru_cache(maxsize=256)

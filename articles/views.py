@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Value, prefetch_related_objects
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,10 +28,10 @@ from .cache.purge import page_keys
 from .origin import absolute_url, site_origin
 from .routes import route_url
 from .publishing import rules
-from .relations import prefetch_relations
+from .relations import prefetch_relations, set_prefetched
 from .publishing.previews import article_from_preview_token
 from .publishing.visibility import category_tree
-from .models import Article, Correction, Grade, OldPath, Organization, Person, Role
+from .models import Article, Correction, Grade, Listing, OldPath, Organization, Person, Role
 from .orgchart import Structure
 from .orgchart_svg import chart_svg
 
@@ -333,6 +333,10 @@ ROLES = CompiledQuery(lambda person: Role.objects.filter(person_id=person).selec
                       person=Person._meta.get_field("id"))
 
 
+LISTINGS = CompiledQuery(lambda organization: Listing.objects.filter(organization_id=organization),
+                         organization=Organization._meta.get_field("id"))
+
+
 def one_or_404(compiled, what, **values):
     """The one row a CompiledQuery finds for a unique value, or a 404 naming ``what`` is missing."""
     found = compiled.run(limit=1, **values)
@@ -467,7 +471,7 @@ def organization_page(request, slug):
     organization = structure.by_slug.get(slug)
     if organization is None:
         raise Http404("No such organisation.")
-    prefetch_related_objects([organization], "listings")  # once, for the page and its JSON-LD
+    set_prefetched(organization, "listings", LISTINGS.run(organization=organization.pk))  # the page's and its JSON-LD's
     status, date_error = 200, None
     try:
         day = chart_date(request)
