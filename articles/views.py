@@ -13,14 +13,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import EmptyPage, InvalidPage, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, Value
+from django.db.models import BigIntegerField, Count, Q, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
-from taggit.models import Tag, TaggedItem
 
 from . import library, search, sitemaps
 from .compiled import CompiledQuery
@@ -28,10 +27,13 @@ from .cache.purge import page_keys
 from .origin import absolute_url, site_origin
 from .routes import route_url
 from .publishing import rules
+from .reading import (
+    GRADED_LISTS, LISTINGS, LIVE_ARTICLE, PERSON, RELATED, ROLES, SECTION_LIST, TAG, TAG_LIST, with_page_relations,
+)
 from .relations import prefetch_relations, set_prefetched
 from .publishing.previews import article_from_preview_token
 from .publishing.visibility import category_tree
-from .models import Article, Correction, Grade, Listing, OldPath, Organization, Person, Role
+from .models import Article, Correction, OldPath, Organization, Person
 from .orgchart import Structure
 from .orgchart_svg import chart_svg
 
@@ -111,39 +113,6 @@ class _Counted:
 
     def __getitem__(self, index):
         return self.rows[index]
-
-
-_NOW = Article._meta.get_field("publish_at")
-# The first page of each list readers open most, compiled once (articles/compiled.py).
-UNION_COUNT_UP_TO = 50  # categories; SQLite allows 500 parts in one compound statement
-
-
-def _count_by_category(now, categories):
-    """A section's articles as one part per category: each counted from the category's own index entries.
-
-    Given the whole subtree at once (``category_id IN``), SQLite walks every published article instead
-    (0.78 against 0.47 ms for a section of three categories at 10,000 articles).
-    """
-    if not 1 < len(categories) <= UNION_COUNT_UP_TO:
-        return Article.objects.published(now).filter(category_id__in=categories)
-    parts = [Article.objects.published(now).filter(category_id=c).order_by().values_list("pk") for c in categories]
-    return parts[0].union(*parts[1:], all=True)
-
-
-SECTION_LIST = CompiledQuery(
-    lambda now, categories: Article.objects.published(now).filter(category_id__in=categories).for_teasers(),
-    counted_by=_count_by_category, now=_NOW, categories=Article._meta.get_field("category"),
-)
-TAG_LIST = CompiledQuery(
-    # The page's rows walk the publish-time index and stop at a page; they are counted from the tag's
-    # own rows, which SQLite would otherwise count by probing every published article (2.9 -> 0.4 ms at
-    # 10,000). The content type is a value, not a constant compiled in: a test database may renumber it.
-    lambda now, tag, kind: Article.objects.published(now).filter(
-        Exists(TaggedItem.objects.filter(object_id=OuterRef("pk"), content_type_id=kind, tag_id=tag))).for_teasers(),
-    counted_by=lambda now, tag, kind: Article.objects.published(now).filter(
-        pk__in=TaggedItem.objects.filter(tag_id=tag, content_type_id=kind).values("object_id")),
-    now=_NOW, tag=Tag._meta.get_field("id"), kind=ContentType._meta.get_field("id"),
-)
 
 
 def home(request):
@@ -255,23 +224,6 @@ def category_page(request, category):
     )
 
 
-def with_page_relations(queryset):
-    """An article page's row with its section and lead image; ``relations.prefetch_relations`` reads the rest."""
-    return queryset.select_related("category", "lead_image")
-
-
-_ARTICLE_FIELDS = {"now": Article._meta.get_field("publish_at"), "slug": Article._meta.get_field("slug")}
-# A reader's article by its slug, and its section's latest other stories: the article page's two hottest queries.
-LIVE_ARTICLE = CompiledQuery(
-    lambda now, slug: with_page_relations(Article.objects.published(now)).filter(slug=slug), **_ARTICLE_FIELDS
-)
-RELATED = CompiledQuery(
-    lambda now, category, pk: Article.objects.published(now).filter(category_id=category).exclude(pk=pk).for_teasers(),
-    now=Article._meta.get_field("publish_at"), category=Article._meta.get_field("category"),
-    pk=Article._meta.get_field("id"),
-)
-
-
 def article_page(request, slug, category_path):
     if rules.may_preview(request.user):
         article = get_object_or_404(with_page_relations(Article.objects.all()), slug=slug)
@@ -326,17 +278,6 @@ def render_article(request, article, force_preview=False, preview_kind=None):
     return response
 
 
-TAG = CompiledQuery(lambda slug: Tag.objects.filter(slug=slug), slug=Tag._meta.get_field("slug"))
-PERSON = CompiledQuery(lambda slug: Person.objects.select_related("photo").filter(slug=slug),
-                       slug=Person._meta.get_field("slug"))
-ROLES = CompiledQuery(lambda person: Role.objects.filter(person_id=person).select_related("organization"),
-                      person=Person._meta.get_field("id"))
-
-
-LISTINGS = CompiledQuery(lambda organization: Listing.objects.filter(organization_id=organization),
-                         organization=Organization._meta.get_field("id"))
-
-
 def one_or_404(compiled, what, **values):
     """The one row a CompiledQuery finds for a unique value, or a 404 naming ``what`` is missing."""
     found = compiled.run(limit=1, **values)
@@ -384,28 +325,6 @@ def stories_by_grade(request, links, entity):
     now = timezone.now()
     about = category_tree(request).attach(about_list.run(limit=STORIES_ABOUT, now=now, entity=entity.pk))
     return about, teaser_page(request, mentioned_list, now=now, entity=entity.pk)
-
-
-def _graded(links, grades):
-    """An entity's stories of these grades, newest first; counted from the entity's own link rows, which
-    SQLite would otherwise count by probing every published article (2 ms at 10,000)."""
-    field = links.removesuffix("_links")
-    link_model = Article._meta.get_field(links).related_model
-    return CompiledQuery(
-        lambda now, entity: Article.objects.published(now).filter(
-            **{f"{links}__{field}_id": entity, f"{links}__grade__in": grades}
-        ).for_teasers(),
-        counted_by=lambda now, entity: Article.objects.published(now).filter(
-            pk__in=link_model.objects.filter(**{f"{field}_id": entity, "grade__in": grades}).values("article_id")
-        ),
-        now=_NOW, entity=Article._meta.get_field("id"),
-    )
-
-
-GRADED_LISTS = {
-    links: (_graded(links, [Grade.ABOUT]), _graded(links, [Grade.MAJOR, Grade.MENTION]))
-    for links in ("person_links", "organization_links")
-}
 
 
 def person_page(request, slug):

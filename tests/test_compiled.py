@@ -108,7 +108,7 @@ def test_the_tag_list_counts_and_reads_what_the_plain_tag_queryset_does(stories,
     from django.contrib.contenttypes.models import ContentType
     from taggit.models import Tag
 
-    from articles.views import TAG_LIST
+    from articles.reading import TAG_LIST
 
     draft = make_article(status=Article.Status.DRAFT)
     for article in [*stories[:4], stories[5], draft]:
@@ -125,7 +125,7 @@ def test_the_tag_list_counts_and_reads_what_the_plain_tag_queryset_does(stories,
 
 
 def test_a_section_is_counted_by_its_categories_as_the_plain_queryset_counts_it(stories, make_category, settings):
-    from articles import views
+    from articles import reading
 
     parent = stories[0].category
     children = [make_category(f"Part {i}", parent=parent) for i in range(3)]
@@ -137,14 +137,14 @@ def test_a_section_is_counted_by_its_categories_as_the_plain_queryset_counts_it(
     for categories in ([parent.pk], [parent.pk, *[c.pk for c in children]], [c.pk for c in children[:2]]):
         for moment in (now, now + timedelta(hours=3)):
             expected = Article.objects.published(moment).filter(category_id__in=categories)
-            assert views.SECTION_LIST.count(now=moment, categories=categories) == expected.count()
-    assert views.SECTION_LIST.count(now=now, categories=[c.pk for c in children]) == 6
+            assert reading.SECTION_LIST.count(now=moment, categories=categories) == expected.count()
+    assert reading.SECTION_LIST.count(now=now, categories=[c.pk for c in children]) == 6
 
 
 @pytest.mark.parametrize("links", ["person_links", "organization_links"])
 def test_an_entitys_graded_lists_count_and_read_what_the_plain_querysets_do(stories, make_article, links):
     from articles.models import Grade, Organization, Person
-    from articles.views import GRADED_LISTS
+    from articles.reading import GRADED_LISTS
 
     entity = (Person if links == "person_links" else Organization).objects.order_by("pk").first()
     relation = "people" if links == "person_links" else "organizations"

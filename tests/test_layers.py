@@ -16,7 +16,7 @@ LAYERS = [
                  "articles.routes"]),
     ("models", ["articles.models"]),
     ("services", ["articles.publishing", "articles.search", "articles.cache", "articles.importing", "articles.entities",
-                  "articles.library", "articles.relations", "articles.representation", "articles.webhooks", "articles.orgchart"]),
+                  "articles.library", "articles.relations", "articles.reading", "articles.representation", "articles.webhooks", "articles.orgchart"]),
     ("receivers", ["articles.signals", "articles.notifications"]),
     ("middleware", ["articles.middleware", "newsroom.middleware", "newsroom.health"]),
     ("interfaces", ["articles.api", "articles.views", "articles.admin", "articles.feeds", "articles.sitemaps", "articles.templating",
