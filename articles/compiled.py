@@ -159,3 +159,26 @@ def _prepared(field, value, connection):
     """``value`` as a lookup on ``field`` hands it to the database driver."""
     target = field.target_field if field.is_relation else field
     return target.get_db_prep_value(target.get_prep_value(value), connection, prepared=True)
+
+
+def latest_of_each(parts, limit):
+    """{key: [pk, ...]}: the first ``limit`` ids of each (key, queryset) in ``parts``, in one statement.
+
+    A UNION of one small LIMITed query per part lets the database walk an index for each and stop,
+    instead of sorting every row of all of them together. Django will not put LIMIT inside a UNION
+    on SQLite; wrapping each part in a derived table is valid SQL on SQLite and PostgreSQL alike.
+    A UNION's rows come in no set order: callers sort what they read.
+    """
+    found = {key: [] for key, _ in parts}
+    if not parts:
+        return found
+    keyed = [(key, queryset.values_list("pk", flat=True)[:limit].query.sql_with_params()) for key, queryset in parts]
+    sql = " UNION ALL ".join(f"SELECT {i} AS part, pk FROM ({part_sql}) AS part{i}"
+                             for i, (_, (part_sql, _)) in enumerate(keyed))
+    with connections[router.db_for_read(parts[0][1].model)].cursor() as cursor:
+        cursor.execute(sql, [param for _, (_, params) in keyed for param in params])
+        rows = cursor.fetchall()
+    keys = [key for key, _ in keyed]
+    for part, pk in rows:
+        found[keys[part]].append(pk)
+    return found

@@ -219,3 +219,21 @@ def test_chinese_ranks_title_matches_first(client, indexed):
     indexed("市场周报", body="淘宝天猫迎来新一轮组织架构调整。", language="zh")
     indexed("淘宝天猫全面融合", body="组织架构。", language="zh")
     assert result_titles(client, "淘宝") == ["淘宝天猫全面融合", "市场周报"]
+
+
+def test_an_organisation_named_in_a_search_comes_with_its_latest_published_stories_newest_first(make_article):
+    from articles.search import ORGANIZATION_STORIES, organizations_named
+
+    taobao, tmall = Organization.objects.get(slug="taobao"), Organization.objects.get(slug="tmall")
+    now = timezone.now()
+    stories = [make_article(f"Taobao story {i}", publish_at=now - timedelta(hours=i)) for i in range(ORGANIZATION_STORIES + 2)]
+    hidden = [make_article("Taobao draft", status=Article.Status.DRAFT),
+              make_article("Taobao tomorrow", publish_at=now + timedelta(days=1))]
+    for article in stories + hidden:
+        article.organizations.add(taobao)
+    stories[0].organizations.add(tmall)
+    (hit,) = organizations_named("Taobao")
+    assert hit.organization == taobao
+    assert [a.title for a in hit.stories] == [a.title for a in stories[:ORGANIZATION_STORIES]]
+    (other,) = organizations_named("tmall")
+    assert [a.title for a in other.stories] == ["Taobao story 0"]

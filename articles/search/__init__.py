@@ -25,8 +25,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models import Q
 
 from .. import richtext
-from ..compiled import CompiledQuery
-from ..models import Article, ArticleOrganization, Organization
+from ..compiled import CompiledQuery, latest_of_each
+from ..models import Article, Organization
 from . import postgres, sqlite
 from .passages import passage
 
@@ -56,7 +56,7 @@ class OrganizationHit:
 
 def organizations_named(query, limit=5):
     """Organisations the whole query names: a ticker (9988, BABA), a LEI, a Wikidata id, a name or an alias,
-    ignoring case; each with its latest published stories. Two queries, however many match."""
+    ignoring case; each with its latest published stories. Three queries, however many match."""
     term = " ".join(query.replace("\x00", " ").split())  # PostgreSQL refuses a NUL in any text
     if not term or len(term) > 200:
         return []
@@ -67,16 +67,20 @@ def organizations_named(query, limit=5):
     )
     if not organizations:
         return []
-    links = (
-        ArticleOrganization.objects.filter(organization__in=organizations, article__in=Article.objects.published())
-        .select_related("article__category")
-        .defer("article__body", "article__pending_changes", "article__quality_flags")
-        .order_by("-article__publish_at", "-article__pk")
+    # Each organisation's latest stories walk the publish-time index and stop (one statement for all):
+    # ordering every link of a much-covered company by its story's time took 17 ms at 10,000 articles.
+    published = Article.objects.published()
+    latest = latest_of_each(
+        [(org.pk, published.filter(organization_links__organization=org).order_by("-publish_at", "-pk"))
+         for org in organizations],
+        ORGANIZATION_STORIES,
     )
-    stories = {org.pk: [] for org in organizations}
-    for link in links[: ORGANIZATION_STORIES * len(organizations) * 4]:
-        if len(stories[link.organization_id]) < ORGANIZATION_STORIES:
-            stories[link.organization_id].append(link.article)
+    articles = Article.objects.for_listing().in_bulk([pk for ids in latest.values() for pk in ids])
+    stories = {
+        org.pk: sorted((articles[pk] for pk in latest[org.pk] if pk in articles),
+                       key=lambda a: (a.publish_at, a.pk), reverse=True)
+        for org in organizations
+    }
     return [OrganizationHit(org, stories[org.pk]) for org in organizations]
 
 
