@@ -84,7 +84,8 @@ class CompiledQuery:
         """This thread's compiled statement of this kind and shape, on the database the router reads the model from."""
         if values.keys() != self.fields.keys():
             raise TypeError(f"values for {sorted(self.fields)} are needed, {sorted(values)} were given")
-        shape = tuple(len(v) if isinstance(v, (list, tuple)) else None for v in values.values())
+        # In the fields' order, whatever order the values were given in.
+        shape = tuple(len(values[name]) if isinstance(values[name], (list, tuple)) else None for name in self.fields)
         if self._model is None:
             self._model = self.build(**self._stand_ins(shape)).model
         alias = router.db_for_read(self._model)

@@ -160,3 +160,14 @@ def test_an_entitys_graded_lists_count_and_read_what_the_plain_querysets_do(stor
                 **{f"{links}__{field}": entity, f"{links}__grade__in": grades}).order_by("-publish_at", "-pk")
             assert compiled.count(now=moment, entity=entity.pk) == expected.count()
             assert [a.pk for a in compiled.run(limit=10, now=moment, entity=entity.pk)] == [a.pk for a in expected]
+
+
+def test_values_may_be_given_in_any_order(stories):
+    compiled = CompiledQuery(
+        lambda now, categories: Article.objects.published(now).filter(category_id__in=categories).for_listing(),
+        now=FIELDS["now"], categories=FIELDS["category"],
+    )
+    now, categories = timezone.now(), [stories[0].category_id, stories[-1].category_id]
+    in_order = [a.pk for a in compiled.run(limit=10, now=now, categories=categories)]
+    assert [a.pk for a in compiled.run(limit=10, categories=categories, now=now)] == in_order
+    assert compiled.count(categories=categories, now=now) == len(in_order) == 6
